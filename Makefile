@@ -1,0 +1,38 @@
+# Payung: `make demo` installs and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo install test lint messages serve bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock 2>&1 | grep -v 'is ignored' || true
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m payung.i18n
+	touch $@
+
+install: $(STAMP)
+
+demo: install
+	mkdir -p var
+	$(BIN)/payung migrate --noinput
+	$(BIN)/payung demo-data
+	$(BIN)/payung demo-users
+	$(BIN)/payung runserver 127.0.0.1:8000
+
+# SQLite always; PostgreSQL too when PAYUNG_TEST_POSTGRES names a server (CI sets it).
+test: install
+	$(BIN)/pytest
+	if [ -n "$$PAYUNG_TEST_POSTGRES" ]; then DATABASE_URL="$$PAYUNG_TEST_POSTGRES" $(BIN)/pytest; fi
+
+lint: install
+	$(BIN)/ruff check .
+
+messages: install
+	cd src/payung && ../../$(BIN)/payung makemessages -l id -l en --no-obsolete
+	$(BIN)/python -m payung.i18n
+
+clean:
+	rm -rf $(VENV) var
