@@ -1,0 +1,73 @@
+"""Tenancy: what a user may see. Every list, read, change and export goes through these functions.
+
+A kab/kota user sees its own region; a province monitor sees every kab/kota whose code starts with its
+province's; a superuser with no region sees all. An operator restricted to some units sees only the people
+engaged in those units. Out-of-scope records are answered with 404 (never 403: that would confirm they exist).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from payung.accounts.models import Role
+
+
+def region_prefix(user) -> str | None:
+    """Region code prefix the user may see; '' means everything; None means nothing."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.region_id:
+        return user.region_id
+    return "" if user.is_superuser else None
+
+
+def regions_filter(user, field: str = "region_id") -> dict[str, str]:
+    prefix = region_prefix(user)
+    if prefix is None:
+        return {f"{field}__in": []}
+    return {f"{field}__startswith": prefix} if prefix else {}
+
+
+def people(user, queryset: QuerySet | None = None) -> QuerySet:
+    from payung.registry.models import Person
+
+    qs = (queryset if queryset is not None else Person.objects.all()).filter(**regions_filter(user))
+    unit_ids = restricted_unit_ids(user)
+    if unit_ids is not None:
+        qs = qs.filter(engagements__unit_id__in=unit_ids).distinct()
+    return qs
+
+
+def units(user, queryset: QuerySet | None = None) -> QuerySet:
+    from payung.registry.models import Unit
+
+    qs = (queryset if queryset is not None else Unit.objects.all()).filter(**regions_filter(user))
+    unit_ids = restricted_unit_ids(user)
+    return qs if unit_ids is None else qs.filter(id__in=unit_ids)
+
+
+def scoped(user, queryset: QuerySet, field: str = "region_id") -> QuerySet:
+    """Any region-carrying queryset (imports, duplicate candidates, audit) cut to the user's regions."""
+    return queryset.filter(**regions_filter(user, field))
+
+
+def restricted_unit_ids(user) -> list[int] | None:
+    if getattr(user, "role", None) != Role.OPERATOR:
+        return None
+    ids = list(user.units.values_list("id", flat=True))
+    return ids or None
+
+
+def get_or_404(queryset: QuerySet, **lookup):
+    """Like get_object_or_404 on an already scoped queryset."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def tenant_of(user):
+    """The kab/kota a user writes into; None for province monitors and global admins (they only read)."""
+    region = user.region
+    return region if region is not None and region.is_tenant else None
