@@ -35,7 +35,7 @@ class Area:
 
 
 def _display_name(raw: str, level: int) -> str:
-    """Province and kab/kota names come upper-case ("KAB. TIMOR TENGAH UTARA"); show them as people write them."""
+    """Province and kab/kota names come upper-case ("KAB. TIMOR TENGAH UTARA"); show them as written."""
     if level > REGENCY:
         return raw.strip()
     words = [w.capitalize() for w in raw.strip().split()]

@@ -16,7 +16,9 @@ class Region(models.Model):
     code = models.CharField(primary_key=True, max_length=10)
     name = models.CharField(max_length=120)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
