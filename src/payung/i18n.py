@@ -1,4 +1,4 @@
-"""Compile the translation catalogues (locale/*/LC_MESSAGES/django.po -> .mo) with Babel.
+"""Compile the translation catalogues (**/locale/*/LC_MESSAGES/django.po -> .mo) with Babel.
 
 Run at install time (`make install`) so a fresh machine needs no GNU gettext to serve English pages.
 Source strings are Indonesian (docs/decisions/0003-indonesian-source-strings.md), so only English has a catalogue
@@ -10,12 +10,12 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
+def compile_catalogues(root: Path = PACKAGE_DIR) -> list[Path]:
     written = []
-    for po_path in sorted(locale_dir.glob("*/LC_MESSAGES/django.po")):
+    for po_path in sorted(root.glob("**/locale/*/LC_MESSAGES/django.po")):
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         mo_path = po_path.with_suffix(".mo")

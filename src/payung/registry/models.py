@@ -44,6 +44,10 @@ class Person(models.Model):
     nik = models.CharField(max_length=16)
     name = models.CharField(max_length=150)
     name_key = models.CharField(max_length=150, db_index=True)  # normalised for search (registry.names)
+    # Phonetic keys of the first and last word of name_key (registry.names.sound): people search looks
+    # misspelt names up through these indexes instead of scanning every name.
+    sound_first = models.CharField(max_length=40, blank=True, default="")
+    sound_last = models.CharField(max_length=40, blank=True, default="")
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_place = models.CharField(max_length=80, blank=True)
     birth_date = models.DateField()
@@ -61,7 +65,11 @@ class Person(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["region", "nik"], name="person_nik_per_region")]
-        indexes = [models.Index(fields=["nik"])]
+        indexes = [
+            models.Index(fields=["nik"]),
+            models.Index(fields=["sound_first", "sound_last"], name="person_sound_first_last"),
+            models.Index(fields=["sound_last"], name="person_sound_last"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -173,8 +181,9 @@ class DuplicateCandidate(models.Model):
         DISMISSED = "dismissed", _("Bukan duplikat")
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT)
-    left = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    right = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL: after a merge deletes one record, the decision (state, reason, who) stays on the queue.
+    left = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    right = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
     score = models.FloatField()  # match probability 0..1 from the linkage model; 1.0 for the same NIK
     evidence = models.JSONField(default=dict)
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)

@@ -1,8 +1,203 @@
+"""Web pages of the people registry: home, people list, person page and the single-person write forms.
+
+Scoping: every record comes from accounts.scope; a record outside the user's scope, or a write URL for a
+user who may not write, answers 404 (a 403 would confirm the record exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from payung.accounts import scope
+from payung.registry import services
+from payung.registry.models import Group, Person, Status
+from payung.registry.search import search_people
+from payung.web import queries
+from payung.web.forms import EngagementForm, NewPersonForm, PersonForm, StatusForm
+
+PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Anda sudah keluar."))
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("home")
+    extra_context = {"title": gettext_lazy("Ganti kata sandi")}
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Kata sandi sudah diganti."))
+        return super().form_valid(form)
+
+
+def editor_required(view: Callable) -> Callable:
+    """Write pages exist only for users who may edit; for anyone else they are simply not there."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.can_edit:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"stats": queries.dashboard(request.user)})
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    units = scope.units(user).only("id", "name")
+    unit = units.filter(pk=request.GET["unit"]).first() if request.GET.get("unit", "").isdigit() else None
+    group = request.GET.get("group") if request.GET.get("group") in Group.values else ""
+    status = request.GET.get("status") if request.GET.get("status") in Status.values else ""
+    query = request.GET.get("q", "").strip()[:100]
+    people = queries.filter_people(user, unit=unit, group=group, status=status)
+    context = {
+        "units": units,
+        "groups": Group.choices,
+        "statuses": Status.choices,
+        "chosen": {"unit": unit.pk if unit else None, "group": group, "status": status, "q": query},
+    }
+    if query:
+        context["results"] = _with_engagements(search_people(people, query, limit=PAGE_SIZE))
+    else:
+        page = Paginator(people.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["results"] = _with_engagements(page.object_list)
+    return render(request, "web/people_list.html", context)
+
+
+def _with_engagements(people) -> list[Person]:
+    """The page's people with their engagements fetched in one query (units shown in the list)."""
+    ids = [p.pk for p in people]
+    fetched = Person.objects.filter(pk__in=ids).prefetch_related("engagements__unit").in_bulk()
+    return [fetched[pk] for pk in ids if pk in fetched]
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = scope.get_or_404(scope.people(request.user).select_related("region", "village"), pk=pk)
+    services.record_view(request.user, person)
+    context = {
+        "person": person,
+        "engagements": person.engagements.select_related("unit"),
+        "history": person.status_changes.select_related("engagement__unit", "recorded_by"),
+        "trail": queries.person_trail(person),
+    }
+    return render(request, "web/person_detail.html", context)
+
+
+def _save_or_show(form, save: Callable[[], object]) -> bool:
+    """Run a service write; on ValidationFailed put its messages next to the fields and roll back."""
+    try:
+        with transaction.atomic():
+            save()
+    except services.ValidationFailed as failed:
+        form.show(failed.errors)
+        return False
+    return True
+
+
+@editor_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    region = scope.tenant_of(request.user)
+    if region is None:
+        raise Http404
+    units = scope.units(request.user).filter(region=region)
+    form = NewPersonForm(request.POST or None, region=region, units=units)
+    created: list[Person] = []
+
+    def save() -> None:
+        person = services.create_person(request.user, region, form.person_data())
+        services.add_engagement(request.user, person, form.engagement_data())
+        created.append(person)
+
+    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
+        messages.success(request, _("Data %(name)s sudah disimpan.") % {"name": created[0].name})
+        return redirect("person", pk=created[0].pk)
+    return render(request, "web/form.html", {"form": form, "title": _("Tambah orang")})
+
+
+def _editable_person(request: HttpRequest, pk: int) -> Person:
+    return scope.get_or_404(scope.people(request.user).select_related("region"), pk=pk)
+
+
+@editor_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _editable_person(request, pk)
+    form = PersonForm(request.POST or None, region=person.region, initial=PersonForm.initial_for(person))
+
+    def save() -> None:
+        services.update_person(request.user, person, form.person_data())
+
+    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
+        messages.success(request, _("Perubahan sudah disimpan."))
+        return redirect("person", pk=person.pk)
+    title = _("Ubah data %(name)s") % {"name": person.name}
+    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+
+
+@editor_required
+def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _editable_person(request, pk)
+    units = scope.units(request.user).filter(region=person.region_id)
+    form = EngagementForm(request.POST or None, units=units)
+
+    def save() -> None:
+        services.add_engagement(request.user, person, form.engagement_data())
+
+    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
+        messages.success(request, _("Penugasan sudah ditambahkan."))
+        return redirect("person", pk=person.pk)
+    title = _("Tambah penugasan untuk %(name)s") % {"name": person.name}
+    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+
+
+@editor_required
+def status_change(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _editable_person(request, pk)
+    form = StatusForm(request.POST or None, person=person)
+
+    def save() -> None:
+        data = form.cleaned_data
+        services.change_status(
+            request.user,
+            person,
+            data["status"],
+            data["effective_date"],
+            reason=data["reason"],
+            engagement=data["engagement"],
+        )
+
+    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
+        messages.success(request, _("Status sudah dicatat."))
+        return redirect("person", pk=person.pk)
+    title = _("Ubah status %(name)s") % {"name": person.name}
+    return render(request, "web/form.html", {"form": form, "person": person, "title": title})

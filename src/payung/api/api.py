@@ -1,0 +1,26 @@
+"""The REST API at /api/v1: OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs.
+
+Same scoping as the web UI (accounts.scope): a record of another tenant answers 404, never 403.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from payung.api import duplicates, errors, imports, nik, people, regions
+from payung.api.auth import api_auth
+
+api = NinjaAPI(
+    title="Payung API",
+    version="1",
+    description=(
+        "Registri orang yang dijamin Pemda dalam BPJS Ketenagakerjaan. Autentikasi: "
+        "`Authorization: Bearer <token>` (buat dengan `payung token create`) atau sesi peramban. "
+        "Pesan galat dalam Bahasa Indonesia; kirim `Accept-Language: en` untuk bahasa Inggris."
+    ),
+    urls_namespace="api",
+    auth=api_auth(),
+)
+errors.install(api)
+for module in (people, imports, duplicates, nik, regions):
+    api.add_router("", module.router)

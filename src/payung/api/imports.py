@@ -1,0 +1,114 @@
+"""Roster imports over the API: upload and import in one call, read a batch, download its error file."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from payung.accounts import scope
+from payung.api import queries
+from payung.api.auth import require_editor
+from payung.api.schemas import ImportOut, Problem
+from payung.registry import importer, services
+from payung.registry.models import Group, ImportBatch
+from payung.registry.services import ValidationFailed
+
+router = Router(tags=["imports"])
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+MAX_ISSUES_SHOWN = 1000
+
+
+def _out(batch: ImportBatch) -> dict:
+    issues = batch.issues.all()
+    has_errors = bool(batch.error_file) and Path(batch.error_file).is_file()
+    return {
+        "id": batch.pk,
+        "region": batch.region_id,
+        "unit_id": batch.unit_id,
+        "filename": batch.filename,
+        "sha256": batch.sha256,
+        "state": batch.state,
+        "created_at": batch.created_at,
+        "total_rows": batch.total_rows,
+        "imported": batch.imported,
+        "unchanged": batch.unchanged,
+        "rejected": batch.rejected,
+        "message": batch.message,
+        "issue_count": issues.count(),
+        "issues": list(issues[:MAX_ISSUES_SHOWN]),
+        "errors_url": reverse("api:import_errors", args=[batch.pk]) if has_errors else None,
+    }
+
+
+def _check_upload(file: UploadedFile, group: str) -> None:
+    errors = {}
+    limit = settings.PAYUNG_MAX_UPLOAD_BYTES
+    if file.size > limit:
+        errors["file"] = [_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": limit // 2**20}]
+    if group not in Group.values:
+        errors["group"] = [_("Kelompok tidak dikenal.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+@router.post(
+    "/imports", response={201: ImportOut, **ERRORS}, summary="Impor daftar (XLSX/CSV) ke satu wilayah"
+)
+def create_import(
+    request,
+    file: File[UploadedFile],
+    region: Form[str],
+    unit: Form[str] = "",
+    group: Form[str] = "non_asn",
+):
+    user = request.auth
+    tenant = queries.tenant(user, region)  # 404 before 403: another tenant's code is simply unknown
+    target_unit = queries.unit_by_code(user, tenant, unit) if unit.strip() else None
+    require_editor(user)
+    _check_upload(file, group)
+    name = Path(file.name or "roster").name
+    with tempfile.TemporaryDirectory(prefix="payung-api-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+        batch = importer.run(
+            path,
+            filename=name,
+            region=tenant,
+            unit=target_unit,
+            group=group,
+            user=user,
+            lang=translation.get_language() or "id",
+            channel="api",
+        )
+    return 201, _out(batch)
+
+
+@router.get("/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="Hasil satu impor")
+def read_import(request, batch_id: int):
+    return _out(scope.get_or_404(queries.import_batches(request.auth), pk=batch_id))
+
+
+@router.get(
+    "/imports/{batch_id}/errors.xlsx",
+    response={200: None, **ERRORS},
+    url_name="import_errors",
+    summary="Baris yang ditolak beserta alasannya (XLSX), untuk diperbaiki dan diimpor ulang",
+)
+def import_errors(request, batch_id: int):
+    batch = scope.get_or_404(queries.import_batches(request.auth), pk=batch_id)
+    path = Path(batch.error_file) if batch.error_file else None
+    if path is None or not path.is_file():
+        raise Http404
+    services.record_export(request.auth, "import.errors", batch.region_id, batch.rejected, channel="api")
+    name = f"{Path(batch.filename).stem}-{_('baris-bermasalah')}.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

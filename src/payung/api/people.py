@@ -1,0 +1,178 @@
+"""People and units. Every read starts from accounts.scope, so another tenant's id answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from payung.accounts import scope
+from payung.api import queries
+from payung.api.auth import require_editor
+from payung.api.pagination import PageQuery, page_of
+from payung.api.schemas import (
+    EngagementIn,
+    EngagementOut,
+    PersonIn,
+    PersonOut,
+    PersonPage,
+    PersonPatch,
+    Problem,
+    StatusChangeOut,
+    StatusIn,
+    UnitOut,
+)
+from payung.registry import services
+from payung.registry.models import Engagement, Person
+from payung.registry.search import search_people
+from payung.registry.services import EngagementData, PersonData, ValidationFailed
+
+router = Router(tags=["people"])
+ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+
+
+class PeopleFilter(PageQuery):
+    q: str = ""
+    unit: int | None = None
+    group: str | None = None
+    status: str | None = None
+
+
+def _visible_person(request, person_id: int) -> Person:
+    return scope.get_or_404(scope.people(request.auth).select_related("region"), pk=person_id)
+
+
+def _filtered(user, query: PeopleFilter):
+    qs = scope.people(user)
+    engagement = {}
+    if query.unit is not None:
+        engagement["engagements__unit_id"] = query.unit
+    if query.group:
+        engagement["engagements__group"] = query.group
+    if engagement:  # one filter() call: unit and group must hold for the same engagement
+        qs = qs.filter(**engagement).distinct()
+    if query.status:
+        qs = qs.filter(status=query.status)
+    return qs
+
+
+@router.get("/people", response={200: PersonPage, **ERRORS}, summary="Cari dan daftar orang (NIK disamarkan)")
+def list_people(request, query: Query[PeopleFilter]):
+    qs = _filtered(request.auth, query)
+    if query.q.strip():
+        # Search ranks by relevance and stops at its limit; the pages walk that ranked list.
+        return page_of(list(search_people(qs, query.q, limit=query.offset + query.page_size)), query)
+    return page_of(qs.order_by("name", "id"), query)
+
+
+@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Data lengkap satu orang")
+def read_person(request, person_id: int):
+    person = _visible_person(request, person_id)
+    services.record_view(request.auth, person, channel="api")
+    return person
+
+
+def _engagement_data(data: EngagementIn) -> EngagementData:
+    return EngagementData(**data.dict())
+
+
+def _check_unit(user, unit_id: int) -> None:
+    """A unit outside the user's scope reads exactly like one that does not exist."""
+    if not scope.units(user).filter(pk=unit_id).exists():
+        raise ValidationFailed({"unit_id": [_("Unit tidak ditemukan di wilayah ini.")]})
+
+
+def _target_region(user, code: str | None):
+    region = queries.tenant(user, code) if code else None
+    require_editor(user)
+    region = region or scope.tenant_of(user)
+    if region is None:
+        raise ValidationFailed({"region": [_("Pilih kabupaten/kota tujuan.")]})
+    return region
+
+
+@router.post("/people", response={201: PersonOut, **ERRORS}, summary="Daftarkan orang baru")
+def create_person(request, payload: PersonIn):
+    user = request.auth
+    region = _target_region(user, payload.region)
+    if scope.restricted_unit_ids(user) is not None and payload.engagement is None:
+        # Without an engagement in one of its units the operator could not see what it just created.
+        raise ValidationFailed({"engagement": [_("Pilih unit tempat orang ini bekerja.")]})
+    if payload.engagement:
+        _check_unit(user, payload.engagement.unit_id)
+    data = PersonData(**payload.dict(exclude={"region", "engagement"}))
+    with transaction.atomic():
+        person = services.create_person(user, region, data, channel="api")
+        if payload.engagement:
+            services.add_engagement(user, person, _engagement_data(payload.engagement), channel="api")
+    return 201, person
+
+
+@router.patch(
+    "/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Ubah data orang (dengan alasan)"
+)
+def update_person(request, person_id: int, payload: PersonPatch):
+    person = _visible_person(request, person_id)
+    require_editor(request.auth)
+    if not payload.reason.strip():
+        raise ValidationFailed({"reason": [_("Alasan wajib diisi.")]})
+    current = {f.name: getattr(person, f.name) for f in fields(PersonData) if f.name != "village_code"}
+    current["village_code"] = person.village_id
+    # null clears only the desa; for the other fields it means "leave as is".
+    changes = {
+        k: v
+        for k, v in payload.dict(exclude={"reason"}, exclude_unset=True).items()
+        if v is not None or k == "village_code"
+    }
+    data = PersonData(**{**current, **changes})
+    return services.update_person(request.auth, person, data, reason=payload.reason, channel="api")
+
+
+@router.post(
+    "/people/{person_id}/engagements",
+    response={201: EngagementOut, **ERRORS},
+    summary="Tambah keterlibatan (unit dan kelompok)",
+)
+def add_engagement(request, person_id: int, payload: EngagementIn):
+    person = _visible_person(request, person_id)
+    require_editor(request.auth)
+    _check_unit(request.auth, payload.unit_id)
+    engagement = services.add_engagement(request.auth, person, _engagement_data(payload), channel="api")
+    return 201, Engagement.objects.select_related("unit").get(pk=engagement.pk)
+
+
+@router.post(
+    "/people/{person_id}/status",
+    response={201: StatusChangeOut, **ERRORS},
+    summary="Catat perubahan status (aktif, berhenti, meninggal)",
+)
+def change_status(request, person_id: int, payload: StatusIn):
+    person = _visible_person(request, person_id)
+    require_editor(request.auth)
+    engagement = None
+    if payload.engagement_id is not None:
+        engagement = person.engagements.filter(pk=payload.engagement_id).first()
+        if engagement is None:
+            raise ValidationFailed({"engagement_id": [_("Keterlibatan tidak ditemukan pada orang ini.")]})
+    change = services.change_status(
+        request.auth,
+        person,
+        payload.status,
+        payload.effective_date,
+        reason=payload.reason,
+        engagement=engagement,
+        channel="api",
+    )
+    return 201, change
+
+
+class UnitFilter(Schema):
+    kind: str | None = None
+
+
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, summary="Unit yang boleh dilihat pengguna")
+def list_units(request, query: Query[UnitFilter]):
+    qs = scope.units(request.auth).order_by("region_id", "name")
+    return qs.filter(kind=query.kind) if query.kind else qs

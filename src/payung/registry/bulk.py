@@ -1,0 +1,299 @@
+"""Set-based writing of a canonical roster frame (see roster.CANONICAL): persons, units and engagements.
+
+The frame is staged into one temporary table (PostgreSQL: COPY; SQLite: executemany) and merged with a
+handful of UPDATE ... FROM / INSERT ... SELECT statements, whatever the row count. A blank cell never erases
+what the registry already knows, and a row that would change nothing is not touched at all (its
+``updated_at`` stays), which is what makes importing the same roster twice a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from payung.registry import names
+from payung.registry.models import Engagement, Person, Unit
+
+STAGE = "payung_roster_stage"
+# Person and engagement columns written from the frame (village_id comes from village_code).
+PERSON_FIELDS = ("name", "sex", "birth_place", "birth_date", "address", "village_id", "phone",
+                 "mother_maiden_name", "kpj")  # fmt: skip
+ENGAGEMENT_FIELDS = ("position", "decree_number", "decree_date", "start_date", "end_date", "monthly_wage",
+                     "occupation", "poverty_status")  # fmt: skip
+DATES = {"birth_date", "decree_date", "start_date", "end_date"}
+INTEGERS = {"monthly_wage", "unit_id", "is_first", "person_id", "engagement_id", "person_changed",
+            "engagement_changed"}  # fmt: skip
+SLICE_ROWS = 50_000  # rows staged per round trip; bounds the memory of the CSV/parameter buffers
+SQLITE_CACHE_KIB = 256 * 1024
+VILLAGE_GROUPS = {"rentan", "perangkat", "rt_rw"}
+
+
+def upsert_roster(
+    frame: pl.DataFrame, *, region_code: str, default_group: str, unit_code: str | None = None
+) -> dict[str, int]:
+    """Write ``frame``'s people and engagements into ``region_code``; one engagement per person+unit+group.
+
+    Rows without a unit take ``unit_code``; units the frame names that do not exist yet are created.
+    Returns row counts ``imported`` (new engagement), ``updated``, ``unchanged``, and ``people_created``,
+    ``people_updated``, ``units_created``.
+    """
+    frame = _with_defaults(frame, default_group, unit_code)
+    with transaction.atomic():
+        frame, units_created = _with_unit_ids(frame, region_code)
+        counts = _merge(_staged_frame(frame), region_code)
+    return {**counts, "units_created": units_created}
+
+
+def _with_defaults(frame: pl.DataFrame, default_group: str, unit_code: str | None) -> pl.DataFrame:
+    missing = {c: pl.lit(None, t) for c, t in _FRAME_TYPES.items() if c not in frame.columns}
+    frame = frame.with_columns(**missing)
+    no_unit = pl.col("unit_code").is_null() & pl.col("unit_name").is_null()
+    return frame.with_columns(
+        pl.col("group").fill_null(default_group),
+        pl.when(no_unit).then(pl.lit(unit_code, pl.Utf8)).otherwise(pl.col("unit_code")).alias("unit_code"),
+    )
+
+
+_FRAME_TYPES = {
+    "sex": pl.Utf8, "birth_place": pl.Utf8, "address": pl.Utf8, "village_code": pl.Utf8, "phone": pl.Utf8,
+    "mother_maiden_name": pl.Utf8, "kpj": pl.Utf8, "unit_code": pl.Utf8, "unit_name": pl.Utf8,
+    "group": pl.Utf8, "position": pl.Utf8, "monthly_wage": pl.Int64, "decree_number": pl.Utf8,
+    "decree_date": pl.Date, "start_date": pl.Date, "end_date": pl.Date, "occupation": pl.Utf8,
+    "poverty_status": pl.Utf8,
+}  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------------ units
+def derived_code(name: str) -> str:
+    """A unit code from its name: 'Dinas Kesehatan' -> 'DINAS-KESEHATAN' (long names end in a hash)."""
+    slug = re.sub(r"[^A-Z0-9]+", "-", name.upper()).strip("-") or "UNIT"
+    if len(slug) <= 40:
+        return slug
+    digest = hashlib.sha1(_name_key(name).encode()).hexdigest()[:8].upper()
+    return f"{slug[:31].rstrip('-')}-{digest}"
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@dataclass
+class _UnitIndex:
+    """The region's units by code and by normalised name."""
+
+    by_code: dict[str, int]
+    by_name: dict[str, int]
+
+    @classmethod
+    def load(cls, region_code: str) -> _UnitIndex:
+        units = Unit.objects.filter(region_id=region_code).values_list("id", "code", "name")
+        return cls({code: pk for pk, code, _ in units}, {_name_key(name): pk for pk, _, name in units})
+
+    def find(self, code: str | None, name: str | None) -> int | None:
+        if code:
+            return self.by_code.get(code)
+        return self.by_name.get(_name_key(name)) or self.by_code.get(derived_code(name or ""))
+
+
+def _with_unit_ids(frame: pl.DataFrame, region_code: str) -> tuple[pl.DataFrame, int]:
+    pairs = frame.group_by("unit_code", "unit_name").agg(pl.col("group").first()).rows()
+    index = _UnitIndex.load(region_code)
+    new = {}
+    for code, name, group in pairs:
+        if index.find(code, name) is None and (code or name):
+            unit = _new_unit(region_code, code, name, group)
+            new.setdefault(unit.code, unit)
+    Unit.objects.bulk_create(new.values())
+    index = _UnitIndex.load(region_code) if new else index
+    ids = pl.DataFrame(
+        [(code, name, index.find(code, name)) for code, name, _ in pairs],
+        schema={"unit_code": pl.Utf8, "unit_name": pl.Utf8, "unit_id": pl.Int64},
+        orient="row",
+    )
+    return frame.join(ids, on=["unit_code", "unit_name"], how="left", nulls_equal=True), len(new)
+
+
+def _new_unit(region_code: str, code: str | None, name: str | None, group: str) -> Unit:
+    """A unit the roster names: a school for teachers, a desa for village groups keyed by desa code."""
+    code = code or derived_code(name or "")
+    kind = Unit.Kind.OPD
+    village = None
+    if group == "teacher":
+        kind = Unit.Kind.SCHOOL
+    elif group in VILLAGE_GROUPS and re.fullmatch(r"\d{10}", code) and code.startswith(region_code):
+        kind, village = Unit.Kind.VILLAGE, code
+    return Unit(region_id=region_code, code=code, name=(name or code)[:200], kind=kind, village_id=village)
+
+
+# ------------------------------------------------------------------------------------------------ stage
+def _index_columns() -> list[str]:
+    """The name-index columns names.index_exprs produces that Person actually has."""
+    fields = {f.column for f in Person._meta.concrete_fields}
+    return [c for c in names.index_exprs(pl.col("name")) if c in fields]
+
+
+def _staged_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per person+unit+group in stage column order, sorted by NIK (index inserts then append);
+    is_first marks the row a person's details come from (the first in the roster)."""
+    frame = frame.unique(["nik", "unit_id", "group"], keep="first", maintain_order=True)
+    frame = frame.with_columns(pl.col("nik").is_first_distinct().cast(pl.Int8).alias("is_first"))
+    return (
+        _with_name_index(frame)
+        .sort("nik")
+        .select(
+            "nik",
+            *_index_columns(),
+            *(c for c in PERSON_FIELDS if c != "village_id"),
+            pl.col("village_code").alias("village_id"),
+            "unit_id",
+            pl.col("group").alias("grp"),
+            *ENGAGEMENT_FIELDS,
+            "is_first",
+        )
+    )
+
+
+def _with_name_index(frame: pl.DataFrame) -> pl.DataFrame:
+    """names' index columns (names.index_exprs), computed once per distinct name. with_index_columns is
+    the eager form of index_exprs that normalises each name once instead of once per column."""
+    distinct = names.with_index_columns(frame.select(pl.col("name").unique()))
+    return frame.join(distinct.select("name", *_index_columns()), on="name", how="left")
+
+
+def _stage_columns(frame: pl.DataFrame) -> list[str]:
+    return [*frame.columns, "person_id", "engagement_id", "person_changed", "engagement_changed"]
+
+
+def _create_stage(cursor, columns: list[str]) -> None:
+    postgres = connection.vendor == "postgresql"
+    kinds = []
+    for column in columns:
+        kind = "bigint" if column in INTEGERS else ("date" if column in DATES and postgres else "text")
+        kinds.append(f"{column} {kind}")
+    if not postgres:
+        # SQLite's default 2 MB page cache thrashes on a million-row merge into indexed tables.
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({', '.join(kinds)})")
+
+
+def _load_stage(cursor, frame: pl.DataFrame) -> None:
+    columns = ", ".join(frame.columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            for part in frame.iter_slices(SLICE_ROWS):
+                copy.write(part.write_csv(include_header=False))
+        cursor.execute(f"ANALYZE {STAGE}")
+        return
+    text = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns if c in DATES)
+    marks = ", ".join(["%s"] * frame.width)
+    for part in text.iter_slices(SLICE_ROWS):
+        rows = zip(*(column.to_list() for column in part.iter_columns()), strict=True)
+        cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({marks})", rows)
+
+
+# ------------------------------------------------------------------------------------------------ merge
+def _merge(frame: pl.DataFrame, region_code: str) -> dict[str, int]:
+    """Look up who and what exists, change what differs, add what is new; count per staged row."""
+    person, engagement = Person._meta.db_table, Engagement._meta.db_table
+    person_columns = [*_index_columns(), *PERSON_FIELDS]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        _create_stage(cursor, _stage_columns(frame))
+        _load_stage(cursor, frame)
+        _find(
+            cursor,
+            person,
+            "person",
+            person_columns,
+            f"p.region_id = %s AND p.nik = {STAGE}.nik",
+            [region_code],
+        )
+        _find(cursor, engagement, "engagement", ENGAGEMENT_FIELDS, _SAME_ENGAGEMENT, [])
+        cursor.execute(
+            _update_from(person, person_columns, "person", "AND s.is_first = 1", "updated_at = %s"), [now]
+        )
+        people_updated = cursor.rowcount
+        cursor.execute(_update_from(engagement, ENGAGEMENT_FIELDS, "engagement"))
+        cursor.execute(_insert_people(person, person_columns), [region_code, "active", now, now])
+        people_created = cursor.rowcount
+        cursor.execute(_insert_engagements(person, engagement), ["active", region_code])
+        cursor.execute(
+            "SELECT COUNT(*), SUM(CASE WHEN engagement_id IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN engagement_id IS NOT NULL AND (engagement_changed = 1 OR person_changed = 1) "
+            f"THEN 1 ELSE 0 END) FROM {STAGE}"
+        )
+        total, imported, updated = (int(v or 0) for v in cursor.fetchone())
+        cursor.execute(f"DROP TABLE {STAGE}")
+    return {
+        "imported": imported,
+        "updated": updated,
+        "unchanged": total - imported - updated,
+        "people_created": people_created,
+        "people_updated": people_updated,
+    }
+
+
+_SAME_ENGAGEMENT = (
+    f"p.person_id = {STAGE}.person_id AND p.unit_id = {STAGE}.unit_id AND p.{{group}} = {STAGE}.grp"
+)
+
+
+def _find(cursor, table: str, kind: str, columns, match: str, params: list) -> None:
+    """Fill stage.<kind>_id and <kind>_changed (would the staged values change that row?)."""
+    changed = " OR ".join(_differs(c, "p") for c in columns)
+    cursor.execute(
+        f"UPDATE {STAGE} SET {kind}_id = p.id, {kind}_changed = CASE WHEN {changed} THEN 1 ELSE 0 END "
+        f"FROM {table} p WHERE {match.format(group=connection.ops.quote_name('group'))}",
+        params,
+    )
+
+
+def _insert_people(table: str, columns: list[str]) -> str:
+    values = ", ".join(_blank_if_null(c) for c in columns)
+    return (
+        f"INSERT INTO {table} (region_id, nik, {', '.join(columns)}, status, created_at, updated_at) "
+        f"SELECT %s, s.nik, {values}, %s, %s, %s FROM {STAGE} s "
+        "WHERE s.person_id IS NULL AND s.is_first = 1 ON CONFLICT DO NOTHING"
+    )
+
+
+def _insert_engagements(person: str, table: str) -> str:
+    """New engagements; their people are found by NIK, so people added a moment ago are included."""
+    values = ", ".join(_blank_if_null(c) for c in ENGAGEMENT_FIELDS)
+    return (
+        f"INSERT INTO {table} (person_id, unit_id, {connection.ops.quote_name('group')}, "
+        f"{', '.join(ENGAGEMENT_FIELDS)}, status) "
+        f"SELECT p.id, s.unit_id, s.grp, {values}, %s FROM {STAGE} s "
+        f"JOIN {person} p ON p.region_id = %s AND p.nik = s.nik "
+        "WHERE s.engagement_id IS NULL ON CONFLICT DO NOTHING"
+    )
+
+
+_NULLABLE = {"village_id", "monthly_wage", *DATES}
+
+
+def _blank_if_null(column: str) -> str:
+    """Django stores empty text as '', not NULL; nullable columns stay NULL."""
+    return f"s.{column}" if column in _NULLABLE else f"COALESCE(s.{column}, '')"
+
+
+def _differs(column: str, target: str) -> str:
+    """The staged value would change ``target``'s (a blank stays blank: it never erases)."""
+    new, old = f"{STAGE}.{column}", f"{target}.{column}"
+    return f"({new} IS NOT NULL AND ({old} IS NULL OR {new} <> {old}))"
+
+
+def _update_from(table: str, columns, kind: str, condition: str = "", extra: str = "") -> str:
+    """UPDATE the ``table`` rows the stage found changed; a blank staged value keeps the old one."""
+    sets = ", ".join([*(f"{c} = COALESCE(s.{c}, {table}.{c})" for c in columns), *([extra] if extra else [])])
+    return (
+        f"UPDATE {table} SET {sets} FROM {STAGE} s "
+        f"WHERE {table}.id = s.{kind}_id AND s.{kind}_changed = 1 {condition}"
+    )

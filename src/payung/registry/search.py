@@ -1,0 +1,96 @@
+"""People search: by NIK prefix or by a (misspelt) name, within a queryset the caller has already scoped.
+
+Every lookup goes through an index, so a query costs the same with a thousand people or a million:
+- digits: a range on ``nik`` ("5371" <= nik < "5372"), which a plain B-tree index serves on SQLite and on
+  PostgreSQL in any collation (a LIKE would need a pattern-ops index on PostgreSQL);
+- a name: candidates whose normalised name starts with the query, then those whose first and last words
+  sound like words of the query (``sound_first``/``sound_last``, see registry.names), then those sharing
+  one such word; at most ``CANDIDATES`` rows per step. RapidFuzz ranks the candidates.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
+
+from payung.registry import names
+from payung.registry.nik import clean
+
+CANDIDATES = 1000  # rows fetched per retrieval step; the ranking is cheap, the fetch is not
+MIN_SCORE = 60  # RapidFuzz WRatio below which a candidate is not shown
+
+
+def search_people(queryset: QuerySet, query: str, limit: int = 50) -> list:
+    """People of ``queryset`` matching ``query``, best first; each carries ``search_score`` (0-100)."""
+    text = (query or "").strip()
+    digits = clean(text)
+    if digits.isdigit() and digits.isascii():
+        return _by_nik(queryset, digits, limit)
+    return _by_name(queryset, text, limit)
+
+
+def _by_nik(queryset: QuerySet, digits: str, limit: int) -> list:
+    if len(digits) >= 16:
+        people = queryset.filter(nik=digits[:16])
+    else:
+        upper = _next_prefix(digits)
+        people = queryset.filter(nik__gte=digits, **({"nik__lt": upper} if upper else {}))
+    found = list(people.order_by("nik")[:limit])
+    for person in found:
+        person.search_score = 100.0
+    return found
+
+
+def _next_prefix(digits: str) -> str | None:
+    """The smallest digit string after every string starting with ``digits``; None for '99...'."""
+    stripped = digits.rstrip("9")
+    return stripped[:-1] + str(int(stripped[-1]) + 1) if stripped else None
+
+
+def _by_name(queryset: QuerySet, text: str, limit: int) -> list:
+    key = names.normalize(text)
+    if not key:
+        return []
+    sounds = [s for s in dict.fromkeys(names.sound(w) for w in key.split()) if s]
+    candidates: dict[int, str] = {}
+    for step in _steps(key, sounds):
+        rows = queryset.filter(step).exclude(pk__in=list(candidates)).order_by().values_list("pk", "name_key")
+        candidates.update(rows[:CANDIDATES])
+        if len(candidates) >= limit:
+            break
+    ranked = _rank(key, candidates, limit)
+    people = queryset.model.objects.filter(pk__in=[pk for pk, _ in ranked]).select_related("region")
+    by_pk = {person.pk: person for person in people}
+    result = []
+    for pk, score in ranked:
+        by_pk[pk].search_score = score
+        result.append(by_pk[pk])
+    return result
+
+
+def _steps(key: str, sounds: list[str]) -> list[Q]:
+    steps = [_prefix(key)]
+    if sounds:
+        both = Q(sound_first__in=sounds, sound_last__in=sounds)
+        steps += [both, Q(sound_first__in=sounds) | Q(sound_last__in=sounds)]
+    return steps
+
+
+def _prefix(key: str) -> Q:
+    # PostgreSQL serves LIKE 'x%' from the name_key pattern-ops index Django creates for db_index fields;
+    # SQLite's LIKE is case-insensitive and skips the index, but a range on the [a-z ] key is exact.
+    if connection.vendor == "postgresql":
+        return Q(name_key__startswith=key)
+    return Q(name_key__gte=key, name_key__lt=key + "{")  # '{' sorts right after 'z'
+
+
+def _rank(key: str, candidates: dict[int, str], limit: int) -> list[tuple[int, float]]:
+    scored = []
+    for pk, name_key in candidates.items():
+        score = fuzz.WRatio(key, name_key, score_cutoff=MIN_SCORE)
+        if score:
+            # Same length of name breaks ties: "yohanes bria" before "yohanes bria seran".
+            scored.append((-score, abs(len(name_key) - len(key)), pk))
+    scored.sort()
+    return [(pk, round(-neg, 1)) for neg, _, pk in scored[:limit]]

@@ -1,0 +1,132 @@
+"""The import wizard: upload (with a progress bar), preview of every bad row, commit, error file, history."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from payung.accounts import scope
+from payung.registry import importer, services
+from payung.registry.models import ImportBatch
+from payung.web import queries
+from payung.web.forms import ImportForm
+from payung.web.views import editor_required
+
+ISSUES_PER_PAGE = 200
+
+
+def _store(upload) -> Path:
+    """Keep the uploaded file under MEDIA_ROOT/uploads: the batch refers to it until it is committed."""
+    folder = Path(settings.MEDIA_ROOT) / "uploads" / f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (get_valid_filename(Path(upload.name).name) or "roster")
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def _upload_errors(form: ImportForm) -> dict[str, list[str]]:
+    limit = settings.PAYUNG_MAX_UPLOAD_BYTES
+    upload = form.cleaned_data["file"]
+    if upload.size > limit:
+        return {"file": [_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": limit // 2**20}]}
+    return {}
+
+
+def _reply(request: HttpRequest, form: ImportForm, batch: ImportBatch | None) -> HttpResponse:
+    """The upload's answer: JSON for the progress-bar script, a page or a redirect for a plain form post."""
+    xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    if batch is not None:
+        url = reverse("import", args=[batch.pk])
+        return JsonResponse({"redirect": url}) if xhr else redirect(url)
+    if xhr:
+        return JsonResponse({"errors": {k: [str(m) for m in v] for k, v in form.errors.items()}}, status=400)
+    return render(request, "web/import_upload.html", {"form": form}, status=400)
+
+
+@editor_required
+def upload(request: HttpRequest) -> HttpResponse:
+    region = scope.tenant_of(request.user)
+    if region is None:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None, units=scope.units(request.user))
+    if request.method != "POST":
+        return render(request, "web/import_upload.html", {"form": form})
+    batch = None
+    if form.is_valid():
+        for field, errors in _upload_errors(form).items():
+            form.add_error(field, errors)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = importer.preview(
+            _store(upload),
+            filename=Path(upload.name).name,
+            region=region,
+            unit=form.cleaned_data["unit"],
+            group=form.cleaned_data["group"],
+            user=request.user,
+            lang=translation.get_language() or "id",
+        )
+    return _reply(request, form, batch)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = scope.get_or_404(queries.imports(request.user), pk=pk)
+    issues = batch.issues.all()
+    page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    warnings = issues.filter(severity="warning").count()
+    context = {
+        "batch": batch,
+        "page": page,
+        "warnings": warnings,
+        "valid": max(batch.total_rows - batch.rejected, 0),
+        "can_commit": request.user.can_edit and batch.state == ImportBatch.State.PREVIEW,
+    }
+    return render(request, "web/import_detail.html", context)
+
+
+@require_POST
+@editor_required
+def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = scope.get_or_404(queries.imports(request.user), pk=pk)
+    if batch.state != ImportBatch.State.PREVIEW:
+        messages.info(request, _("Impor ini sudah diproses."))
+        return redirect("import", pk=batch.pk)
+    batch = importer.commit(batch, user=request.user, channel="web")
+    if batch.state == ImportBatch.State.COMMITTED:
+        messages.success(request, _("%(n)s baris sudah disimpan.") % {"n": batch.imported})
+    else:
+        messages.error(request, batch.message or _("Impor gagal; tidak ada data yang disimpan."))
+    return redirect("import", pk=batch.pk)
+
+
+@login_required
+def error_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows with a reason column, to fix and import again. Handing it out is an export."""
+    batch = scope.get_or_404(queries.imports(request.user), pk=pk)
+    path = Path(batch.error_file) if batch.error_file else None
+    if path is None or not path.is_file():
+        raise Http404
+    services.record_export(request.user, "import.errors", batch.region_id, batch.rejected)
+    name = f"{Path(batch.filename).stem}-{_('baris-bermasalah')}.xlsx"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    page = Paginator(queries.imports(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "web/import_history.html", {"page": page})

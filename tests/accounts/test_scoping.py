@@ -1,0 +1,308 @@
+"""Tenant scoping, proven route by route.
+
+A Kota Kupang (5371) operator must not list, read, change or export a record of Kab. Timor Tengah Utara
+(5303) by any route (web page, API endpoint, CLI command), and must get 404, never 403: a 403 would confirm
+that the record exists. Each refusal is paired with a control: the TTU operator (or the NTT province monitor,
+for reads) gets through the same route with the same request, so a 404 caused by a wrong URL or a broken body
+cannot pass for scoping. The route tables are checked against the URL resolver, the OpenAPI document and the
+list of management commands, so a new route that takes an id or a region fails here until it is covered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command, get_commands, load_command_class
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from payung.accounts import cli, scope
+from payung.api.api import api as ninja_api
+from payung.audit.models import AuditEvent
+from payung.registry.models import DuplicateCandidate, ImportBatch, Person
+from tests.api.conftest import BASE
+from tests.api.world import build
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = {"detail": "Tidak ditemukan."}
+
+
+@pytest.fixture
+def world(db, tmp_path):
+    return build(tmp_path)
+
+
+def _state(world) -> dict:
+    """Everything a write on a TTU record could change; compared before and after the refused attempts."""
+    people = Person.objects.filter(region_id="5303").order_by("pk")
+    return {
+        "people": list(people.values("pk", "name", "phone", "status")),
+        "engagements": sorted(people.values_list("engagements__pk", "engagements__group")),
+        "batches": list(ImportBatch.objects.filter(region_id="5303").values("pk", "state", "imported")),
+        "candidates": list(DuplicateCandidate.objects.filter(region_id="5303").values("pk", "state")),
+    }
+
+
+def _kupang_left_no_trail(world) -> bool:
+    """A refused request records nothing: no view, no export, no change in the Kupang operator's name."""
+    return not AuditEvent.objects.filter(actor=world.users["kupang"]).exists()
+
+
+# --------------------------------------------------------------------------------------------- API
+# (method, OpenAPI path) -> (the TTU object in the path, the request body). Bodies are valid for the TTU
+# operator, whose success is the control.
+STATUS = {"status": "ended", "effective_date": "2026-01-31", "reason": "Kontrak selesai"}
+API_ROUTES = {
+    ("get", "/people/{person_id}"): ("person", lambda w: None),
+    ("patch", "/people/{person_id}"): ("person", lambda w: {"phone": "081100000000", "reason": "Nomor baru"}),
+    ("post", "/people/{person_id}/engagements"): (
+        "person",
+        lambda w: {"unit_id": w.ttu.unit.pk, "group": "rentan"},
+    ),
+    ("post", "/people/{person_id}/status"): ("person", lambda w: STATUS),
+    ("get", "/imports/{batch_id}"): ("batch", lambda w: None),
+    ("get", "/imports/{batch_id}/errors.xlsx"): ("batch", lambda w: None),
+    ("post", "/duplicates/{candidate_id}/merge"): (
+        "candidate",
+        lambda w: {"keep": w.ttu.person.pk, "reason": "Orang yang sama"},
+    ),
+    ("post", "/duplicates/{candidate_id}/dismiss"): ("candidate", lambda w: {"reason": "Orang berbeda"}),
+}
+# Operations with no object id: lists (checked below for leaks) and creations that name a region.
+API_LISTS = {("get", "/people"), ("get", "/units"), ("get", "/duplicates")}
+API_CREATES = {("post", "/people"), ("post", "/imports")}
+# Reference data, the same for everyone: published Kemendagri codes and the pure NIK check.
+API_REFERENCE = {("get", "/nik/{nik}"), ("get", "/regions/{code}")}
+
+
+def _operations() -> set[tuple[str, str]]:
+    paths = ninja_api.get_openapi_schema()["paths"]
+    return {(method, path.removeprefix(BASE)) for path, ops in paths.items() for method in ops}
+
+
+def test_every_api_operation_is_covered_by_this_proof():
+    covered = set(API_ROUTES) | API_LISTS | API_CREATES | API_REFERENCE
+    assert _operations() == covered, "classify the new API route here and prove its scoping"
+
+
+def _object(world, kind: str):
+    return {"person": world.ttu.person, "batch": world.ttu.batch, "candidate": world.ttu.candidate}[kind]
+
+
+def _call(client, world, who: str, method: str, path: str, body):
+    headers = world.auth(who)
+    if method == "get":
+        return client.get(BASE + path, headers=headers)
+    send = getattr(client, method)
+    return send(BASE + path, json.dumps(body), content_type="application/json", headers=headers)
+
+
+@pytest.mark.parametrize("route", sorted(API_ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_api_route_hides_another_tenants_record(client, world, route):
+    method, template = route
+    kind, body_of = API_ROUTES[route]
+    target = _object(world, kind)
+    path = re.sub(r"\{\w+\}", str(target.pk), template)
+    body = body_of(world)
+    before = _state(world)
+
+    refused = _call(client, world, "kupang", method, path, body)
+    assert refused.status_code == 404 and refused.json() == NOT_FOUND
+    missing = _call(client, world, "kupang", method, path.replace(str(target.pk), "987654", 1), body)
+    assert (missing.status_code, missing.json()) == (404, NOT_FOUND), "out of scope must read as missing"
+
+    monitor = _call(client, world, "province", method, path, body)
+    assert monitor.status_code == (200 if method == "get" else 403), monitor.content
+    assert _state(world) == before and _kupang_left_no_trail(world)
+
+    control = _call(client, world, "ttu", method, path, body)
+    assert 200 <= control.status_code < 300, control.content
+
+
+def test_api_lists_leave_out_the_other_tenant(client, world):
+    ttu_nik = world.ttu.person.nik
+    people = _call(client, world, "kupang", "get", "/people", None).json()["results"]
+    by_nik = _call(client, world, "kupang", "get", f"/people?q={ttu_nik}", None).json()["results"]
+    by_name = _call(client, world, "kupang", "get", "/people?q=Yohanes Kefi", None).json()["results"]
+    units = _call(client, world, "kupang", "get", "/units", None).json()
+    pairs = _call(client, world, "kupang", "get", "/duplicates", None).json()["results"]
+    assert {p["id"] for p in people} == {world.kupang.person.pk, world.kupang.twin.pk}
+    assert by_nik == by_name == []
+    assert {u["id"] for u in units} == {world.kupang.unit.pk}
+    assert {c["id"] for c in pairs} == {world.kupang.candidate.pk}
+    monitor = _call(client, world, "province", "get", "/people", None).json()
+    assert monitor["count"] == 4  # the control: the province monitor sees both tenants
+
+
+def test_api_creations_into_the_other_tenant_are_404(client, world):
+    person = {
+        "nik": "5303014101850009",
+        "name": "Uji",
+        "sex": "P",
+        "birth_date": "1985-01-01",
+        "region": "5303",
+    }
+    assert _call(client, world, "kupang", "post", "/people", person).json() == NOT_FOUND
+    upload = {"file": StringIO("NIK,Nama\n"), "region": "5303"}
+    response = client.post(f"{BASE}/imports", upload, headers=world.auth("kupang"))
+    assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    assert _state(world)["people"] == [
+        {"pk": p.pk, "name": p.name, "phone": "", "status": "active"}
+        for p in (world.ttu.person, world.ttu.twin)
+    ]
+
+
+# --------------------------------------------------------------------------------------------- web
+# URL name -> (the TTU object in the URL, method, form data). The web answers non-editors 404 as well.
+WEB_ROUTES = {
+    "person": ("person", "get", {}),
+    "person_edit": ("person", "post", {"name": "Diubah", "reason": "uji"}),
+    "engagement_add": ("person", "post", {"unit": "", "group": "rentan"}),
+    "status_change": ("person", "post", STATUS),
+    "import": ("batch", "get", {}),
+    "import_commit": ("batch", "post", {}),
+    "import_errors": ("batch", "get", {}),
+    "duplicate": ("candidate", "get", {}),
+    "duplicate_merge": ("candidate", "post", {"keep": "left", "reason": "Orang yang sama"}),
+    "duplicate_dismiss": ("candidate", "post", {"reason": "Orang berbeda"}),
+}
+WEB_LISTS = {"people": "Yohanes Kefi", "duplicates": "Yohanis Kefi", "import_history": "daftar-5303"}
+
+
+def _web_patterns(patterns=None, prefix="") -> dict[str, object]:
+    """Every named web URL that takes an argument (the API has its own proof above)."""
+    found = {}
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace not in {"api"}:
+                found.update(_web_patterns(entry.url_patterns, prefix + str(entry.pattern)))
+        elif isinstance(entry, URLPattern) and entry.pattern.converters and entry.name:
+            found[entry.name] = entry
+    return found
+
+
+def test_every_web_url_with_an_id_is_covered_by_this_proof():
+    assert set(_web_patterns()) == set(WEB_ROUTES), "add the new page to WEB_ROUTES and prove its scoping"
+
+
+def _browser(world, who: str) -> Client:
+    browser = Client()
+    browser.force_login(world.users[who])
+    return browser
+
+
+def _web(browser: Client, name: str, pk: int, method: str, data: dict):
+    from django.urls import reverse
+
+    url = reverse(name, args=[pk])
+    return browser.get(url) if method == "get" else browser.post(url, data)
+
+
+@pytest.mark.parametrize("name", sorted(WEB_ROUTES))
+def test_web_page_hides_another_tenants_record(world, name):
+    kind, method, data = WEB_ROUTES[name]
+    target = _object(world, kind)
+    before = _state(world)
+    assert _web(_browser(world, "kupang"), name, target.pk, method, data).status_code == 404
+    monitor = _web(_browser(world, "province"), name, target.pk, method, data)
+    assert monitor.status_code == (200 if method == "get" else 404)
+    assert _state(world) == before and _kupang_left_no_trail(world)
+    control = _web(_browser(world, "ttu"), name, target.pk, method, data)
+    assert control.status_code not in (404, 500)
+
+
+@pytest.mark.parametrize("name", sorted(WEB_LISTS))
+def test_web_lists_leave_out_the_other_tenant(world, name):
+    from django.urls import reverse
+
+    text = WEB_LISTS[name]
+    assert text not in _browser(world, "kupang").get(reverse(name)).content.decode()
+    assert text in _browser(world, "province").get(reverse(name)).content.decode()
+
+
+# --------------------------------------------------------------------------------------------- CLI
+# Payung's management commands that touch no tenant's records, and why.
+CLI_UNSCOPED = {
+    "nik": "pure NIK check: no registry data",
+    "token": "server administrator's tool: issues credentials, reads no records",
+    "demo-data": "server setup: generates synthetic demo people from a seed",
+    "demo-roster": "writes synthetic roster files from a seed; no database",
+    "demo-users": "server setup: creates the demo accounts",
+}
+CLI_SCOPED = {"import"}
+
+
+def _payung_commands() -> dict[str, str]:
+    return {name: app for name, app in get_commands().items() if app.startswith("payung")}
+
+
+def test_every_payung_command_is_classified():
+    assert set(_payung_commands()) == set(CLI_UNSCOPED) | CLI_SCOPED
+
+
+def _options(parser) -> set[str]:
+    names = set()
+    for action in parser._actions:
+        names.update(action.option_strings)
+        for sub in getattr(action, "choices", None) or {}:
+            if hasattr(action.choices[sub], "_actions"):
+                names |= _options(action.choices[sub])
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(CLI_SCOPED))
+def test_scoped_commands_take_a_user(name):
+    command = load_command_class(_payung_commands()[name], name)
+    assert "--user" in _options(command.create_parser("payung", name))
+
+
+def _import(tmp_path, *args: str) -> dict:
+    roster = tmp_path / "daftar.csv"
+    roster.write_text("NIK,Nama,Jenis Kelamin,Tanggal Lahir\n5303014101900004,Uji Coba,P,01/01/1990\n")
+    out = StringIO()
+    call_command("import", "roster", str(roster), "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_cli_import_into_another_tenant_is_not_found(world, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        _import(tmp_path, "--region", "5303", "--user", "kupang")
+    with pytest.raises(CommandError) as missing:
+        _import(tmp_path, "--region", "5399", "--user", "kupang")
+    assert str(refused.value) == str(missing.value).replace("5399", "5303")
+    assert "tidak ditemukan" in str(refused.value)
+    with pytest.raises(CommandError) as monitor:
+        _import(tmp_path, "--region", "5303", "--user", "province")
+    assert "tidak berhak" in str(monitor.value)
+    assert not ImportBatch.objects.exclude(pk__in=[world.kupang.batch.pk, world.ttu.batch.pk]).exists()
+    assert _import(tmp_path, "--region", "5303", "--user", "ttu")["imported"] == 1  # the control
+
+
+def test_cli_user_from_the_environment(world, monkeypatch):
+    monkeypatch.setenv(cli.ENV_USER, "kupang")
+    user = cli.acting_user({})
+    assert user == world.users["kupang"]
+    with pytest.raises(CommandError, match="5303 tidak ditemukan"):
+        cli.tenant(user, "5303")
+    assert cli.tenant(cli.acting_user({"user": "ttu"}), "5303").code == "5303"
+
+
+def test_cli_helper_answers_not_found_alike_for_missing_and_foreign_objects(world):
+    kupang = world.users["kupang"]
+    people = cli.visible(kupang, Person.objects.all(), scope.people)
+    messages = []
+    for pk in (world.ttu.person.pk, 987654):
+        with pytest.raises(CommandError) as refused:
+            cli.get_visible(people, "Orang", pk)
+        messages.append(str(refused.value).replace(str(pk), "#"))
+    assert messages[0] == messages[1]
+    assert cli.get_visible(people, "Orang", world.kupang.person.pk) == world.kupang.person
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        cli.unit(kupang, world.ttu.region, world.ttu.unit.code)
+    with pytest.raises(CommandError, match="tidak ditemukan atau tidak aktif"):
+        cli.acting_user({"user": "siapa"})
+    assert cli.acting_user({}) is None  # the server's own shell: unscoped

@@ -1,0 +1,88 @@
+"""Shared browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Use ``page`` (a fresh context at 1366x768, Indonesian) and ``log_in(page, live_server, username, password)``;
+``open_context(viewport, lang)`` gives further contexts (phone size, English).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 375, "height": 812}
+SCREENS = Path("test-artifacts/screens")
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are
+# still synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_context(browser):
+    """Make browser contexts (a viewport and a language each); all are closed after the test."""
+    contexts = []
+
+    def make(viewport: dict | None = None, lang: str = "id"):
+        context = browser.new_context(
+            viewport=viewport or DESKTOP,
+            locale="id-ID" if lang == "id" else "en-GB",
+            accept_downloads=True,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_context):
+    return open_context().new_page()
+
+
+def log_in(page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def switch_language(page, lang: str) -> None:
+    """Press the header's ID / EN switch, as a user would."""
+    with page.expect_navigation():
+        page.click(f".lang button[value='{lang}']")
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

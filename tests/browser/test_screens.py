@@ -1,0 +1,139 @@
+"""Screenshots of every page at 1366x768 and 375x812, in Indonesian and English (test-artifacts/screens/).
+
+Each page must load without a server error and show no untranslated leftovers in English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from payung.registry import importer, services
+from payung.registry.models import Person
+from payung.registry.nik import compose
+from payung.registry.services import EngagementData, PersonData
+from tests.api.world import PASSWORD, build
+from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot, switch_language
+
+NAMES = [
+    "Yohanes Bria",
+    "Maria Goreti Seran",
+    "Agustinus Nalle",
+    "Fransiska Ndolu",
+    "Petrus Manek",
+    "Yuliana Taek",
+    "Markus Lay",
+    "Theresia Dethan",
+    "Dominikus Tefa",
+    "Veronika Bani",
+    "Aloysius Kolo",
+    "Kristina Fanggidae",
+    "Stefanus Benu",
+    "Elisabeth Nomleni",
+    "Lukas Haning",
+]
+ROSTER = """NIK,Nama Lengkap,Tgl Lahir,Jenis Kelamin,Jabatan,Gaji
+{good1},Imanuel Tlonaen,12/03/1988,L,Petugas kebersihan,2.250.000
+{good2},Rambu Ana Amah,1990-07-21,P,Tenaga administrasi,2500000
+5.37101E+15,Salah Format,01/01/1980,L,Sopir,2000000
+53710112,Terlalu Pendek,01/01/1981,L,Sopir,2000000
+{mismatch},Tanggal Berbeda,02/02/1982,P,Staf,2100000
+"""
+
+
+def populate(world, tmp_path) -> dict:
+    """World of tests.api plus enough people, an import preview and a status change to fill the pages."""
+    kupang = world.kupang
+    for i, name in enumerate(NAMES):
+        sex = "P" if i % 2 else "L"
+        born = dt.date(1970 + i, 1 + i % 12, 3 + i)
+        data = PersonData(
+            nik=compose("537104", born, sex, 100 + i),
+            name=name,
+            sex=sex,
+            birth_date=born,
+            birth_place="Kupang",
+            address=f"Jl. Timor Raya No. {i + 1}",
+        )
+        person = services.create_person(None, kupang.region, data)
+        group = ["non_asn", "teacher", "non_asn", "rt_rw"][i % 4]
+        services.add_engagement(
+            None,
+            person,
+            EngagementData(
+                unit_id=kupang.unit.pk,
+                group=group,
+                position="Petugas kebersihan",
+                monthly_wage=2_250_000 + i * 50_000,
+                start_date=dt.date(2024, 1, 1),
+                end_date=dt.date(2025, 12, 31),
+            ),
+        )
+    ended = Person.objects.get(name="Markus Lay")
+    services.change_status(None, ended, "ended", dt.date(2025, 6, 30), reason="Kontrak tidak diperpanjang")
+    roster = tmp_path / "daftar-dlhk-2025.csv"
+    roster.write_text(
+        ROSTER.format(
+            good1=compose("537102", dt.date(1988, 3, 12), "L", 11),
+            good2=compose("537102", dt.date(1990, 7, 21), "P", 12),
+            mismatch=compose("537102", dt.date(1982, 2, 3), "P", 13),
+        )
+    )
+    batch = importer.preview(
+        roster, filename=roster.name, region=kupang.region, unit=kupang.unit, user=world.users["kupang"]
+    )
+    return {"batch": batch}
+
+
+def pages(world, extra) -> list[tuple[str, str]]:
+    person = world.kupang.person
+    return [
+        ("home", "/"),
+        ("people", "/orang/"),
+        ("people-search", "/orang/?q=Mari+Bere"),
+        ("person", f"/orang/{person.pk}/"),
+        ("person-create", "/orang/baru/"),
+        ("person-edit", f"/orang/{person.pk}/ubah/"),
+        ("engagement-add", f"/orang/{person.pk}/penugasan/"),
+        ("status-change", f"/orang/{person.pk}/status/"),
+        ("import-upload", "/impor/"),
+        ("import-preview", f"/impor/{extra['batch'].pk}/"),
+        ("import-history", "/impor/riwayat/"),
+        ("duplicates", "/duplikat/"),
+        ("duplicate-compare", f"/duplikat/{world.kupang.candidate.pk}/"),
+        ("password-change", "/kata-sandi/"),
+        ("not-found", "/orang/999999/"),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_page(transactional_db, live_server, open_context, tmp_path, settings, size, lang):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    world = build(tmp_path)
+    extra = populate(world, tmp_path)
+    page = open_context(DESKTOP if size == "desktop" else PHONE, "id").new_page()
+    page.goto(f"{live_server.url}/masuk/")
+    screenshot(page, f"login-{size}-id")
+    log_in(page, live_server, "kupang", PASSWORD)
+    if lang == "en":
+        switch_language(page, "en")
+        assert page.locator("html").get_attribute("lang") == "en"
+    for name, path in pages(world, extra):
+        response = page.goto(live_server.url + path)
+        assert response.status == (404 if name == "not-found" else 200), name
+        screenshot(page, f"{name}-{size}-{lang}")
+    if size == "phone":
+        return
+    # the create form with its inline errors, and the login page in English after logging out
+    page.goto(f"{live_server.url}/orang/baru/")
+    page.fill("#id_nik", "5371")
+    page.click("form.form button.primary")
+    assert page.locator(".field.invalid").count() >= 2
+    screenshot(page, f"person-create-errors-{size}-{lang}")
+    page.click(".account summary")
+    screenshot(page, f"account-menu-{size}-{lang}")
+    page.click(".account .link")
+    page.wait_for_url(f"{live_server.url}/masuk/")
+    screenshot(page, f"logged-out-{size}-{lang}")
