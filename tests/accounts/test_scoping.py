@@ -233,7 +233,7 @@ CLI_UNSCOPED = {
     "demo-roster": "writes synthetic roster files from a seed; no database",
     "demo-users": "server setup: creates the demo accounts",
 }
-CLI_SCOPED = {"import"}
+CLI_SCOPED = {"import", "duplicates"}
 
 
 def _payung_commands() -> dict[str, str]:
@@ -248,9 +248,9 @@ def _options(parser) -> set[str]:
     names = set()
     for action in parser._actions:
         names.update(action.option_strings)
-        for sub in getattr(action, "choices", None) or {}:
-            if hasattr(action.choices[sub], "_actions"):
-                names |= _options(action.choices[sub])
+        if isinstance(action.choices, dict):  # subcommands: name -> parser
+            for sub in action.choices.values():
+                names |= _options(sub)
     return names
 
 
@@ -280,6 +280,16 @@ def test_cli_import_into_another_tenant_is_not_found(world, tmp_path):
     assert "tidak berhak" in str(monitor.value)
     assert not ImportBatch.objects.exclude(pk__in=[world.kupang.batch.pk, world.ttu.batch.pk]).exists()
     assert _import(tmp_path, "--region", "5303", "--user", "ttu")["imported"] == 1  # the control
+
+
+@pytest.mark.parametrize("action", ["list", "find"])
+def test_cli_duplicates_of_another_tenant_are_not_found(world, action):
+    out = StringIO()
+    with pytest.raises(CommandError, match="5303 tidak ditemukan"):
+        call_command("duplicates", action, "--region", "5303", "--user", "kupang", stdout=out)
+    assert "Kefi" not in out.getvalue()
+    call_command("duplicates", "list", "--region", "5303", "--user", "province", "--json", stdout=out)
+    assert "Yohanes Kefi" in out.getvalue()  # the control: the monitor reads TTU's queue
 
 
 def test_cli_user_from_the_environment(world, monkeypatch):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from payung.registry import importer, services
 from payung.registry.models import Person
 from payung.registry.nik import compose
@@ -107,13 +105,7 @@ def pages(world, extra) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-@pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_every_page(transactional_db, live_server, open_context, tmp_path, settings, size, lang):
-    settings.MEDIA_ROOT = tmp_path / "files"
-    world = build(tmp_path)
-    extra = populate(world, tmp_path)
-    page = open_context(DESKTOP if size == "desktop" else PHONE, "id").new_page()
+def visit_all(page, live_server, world, extra, size: str, lang: str) -> None:
     page.goto(f"{live_server.url}/masuk/")
     screenshot(page, f"login-{size}-id")
     log_in(page, live_server, "kupang", PASSWORD)
@@ -124,16 +116,30 @@ def test_every_page(transactional_db, live_server, open_context, tmp_path, setti
         response = page.goto(live_server.url + path)
         assert response.status == (404 if name == "not-found" else 200), name
         screenshot(page, f"{name}-{size}-{lang}")
-    if size == "phone":
-        return
-    # the create form with its inline errors, and the login page in English after logging out
+
+
+def show_errors_and_log_out(page, live_server, lang: str) -> None:
+    """The create form with its inline errors, the account menu, and the login page after logging out."""
     page.goto(f"{live_server.url}/orang/baru/")
     page.fill("#id_nik", "5371")
     page.click("form.form button.primary")
     assert page.locator(".field.invalid").count() >= 2
-    screenshot(page, f"person-create-errors-{size}-{lang}")
+    screenshot(page, f"person-create-errors-desktop-{lang}")
     page.click(".account summary")
-    screenshot(page, f"account-menu-{size}-{lang}")
+    screenshot(page, f"account-menu-desktop-{lang}")
     page.click(".account .link")
     page.wait_for_url(f"{live_server.url}/masuk/")
-    screenshot(page, f"logged-out-{size}-{lang}")
+    screenshot(page, f"logged-out-desktop-{lang}")
+
+
+def test_every_page(transactional_db, live_server, open_context, tmp_path, settings):
+    """One test for all four runs: a transactional test empties the region table when it ends."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+    world = build(tmp_path)
+    extra = populate(world, tmp_path)
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        for lang in ("id", "en"):
+            page = open_context(viewport, "id").new_page()
+            visit_all(page, live_server, world, extra, size, lang)
+            if size == "desktop":
+                show_errors_and_log_out(page, live_server, lang)

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from payung.demo import faults, people
+from payung.demo import faults, people, sheets
 from payung.demo.roster import RosterRequest, build_roster
 from payung.regions.catalog import nik_region
 from payung.registry import nik
@@ -62,7 +62,7 @@ def renders(cell, value: dt.date) -> bool:
     """True if ``cell`` is one of the ways the generator writes ``value``."""
     if isinstance(cell, dt.date | float | int) or str(cell).isdigit():
         return as_date(cell) == value
-    return cell in {faults.date_text(value, fmt) for fmt, _ in faults.DATE_FORMATS}
+    return cell in {sheets.date_text(value, fmt) for fmt, _ in sheets.DATE_FORMATS}
 
 
 def clean_text(cell) -> str:

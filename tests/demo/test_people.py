@@ -131,6 +131,12 @@ def test_contracts_and_decrees_are_dated_in_order(full):
         assert (ended["start_date"] < ended["end_date"]).all()
 
 
+def test_scale_zero_gives_units_and_no_people():
+    demo = people.generate(people.TTU, scale=0)
+    assert demo.people.height == 0 and demo.units.height == 193
+    assert demo.people.schema == pl.Schema(people.COLUMNS)
+
+
 def test_unknown_region_is_refused():
     with pytest.raises(ValueError):
         people.generate("5304")

@@ -32,14 +32,20 @@ ROWS = [
     (7, "Agustinus Tefa", "5371030303770005", "L", D(1977, 3, 3), "Soe"),
     (8, "Siti Aminah", "5371014412880001", "P", D(1988, 12, 4), "Kupang"),
     (9, "Yohanes Seran", "5371021504850009", "L", D(1985, 4, 15), "Kupang"),  # same birth date as 1 and 2
-    (10, "Maria Seran", "5371035506920011", "P", D(1992, 6, 15), "Kefamenanu"),  # a sister born the same day?
+    (10, "Yuliana Seran", "5371035506920011", "P", D(1992, 6, 15), "Kefamenanu"),  # her twin sister
 ]
 PLANTED = {(1, 2), (3, 4), (5, 6)}
 
 
 def frame(rows=ROWS) -> pl.DataFrame:
-    schema = {"id": pl.Int64, "name": pl.String, "nik": pl.String, "sex": pl.String,
-              "birth_date": pl.Date, "birth_place": pl.String}
+    schema = {
+        "id": pl.Int64,
+        "name": pl.String,
+        "nik": pl.String,
+        "sex": pl.String,
+        "birth_date": pl.Date,
+        "birth_place": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -55,7 +61,11 @@ def test_linkage_finds_planted_duplicates_and_nothing_else():
 def test_linkage_evidence_says_what_agreed():
     evidence = {(p.left_id, p.right_id): p.evidence for p in linkage.find_pairs(frame())}
     assert evidence[(1, 2)] == {
-        "name": "sounds_alike", "birth_date": "same", "nik": "one_edit", "sex": "same", "birth_place": "same",
+        "name": "sounds_alike",
+        "birth_date": "same",
+        "nik": "one_edit",
+        "sex": "same",
+        "birth_place": "same",
     }
     assert evidence[(3, 4)]["birth_date"] == "day_month_swapped"
     assert evidence[(3, 4)]["nik"] == "same"
@@ -72,7 +82,10 @@ def test_linkage_on_fewer_than_two_people():
 
 
 def test_linkage_tolerates_missing_fields():
-    rows = [(1, "Yohanes Bria", None, None, D(1990, 1, 10), None), (2, "Yohanes Bria", None, None, D(1990, 1, 10), "")]
+    rows = [
+        (1, "Yohanes Bria", None, None, D(1990, 1, 10), None),
+        (2, "Yohanes Bria", None, None, D(1990, 1, 10), ""),
+    ]
     pairs = linkage.find_pairs(frame(rows), threshold=0.01)
     assert [(p.left_id, p.right_id) for p in pairs] == [(1, 2)]
     assert pairs[0].evidence["nik"] == "missing"
@@ -98,7 +111,13 @@ def people(region):
     made = {}
     for pk, name, nik, sex, born, place in ROWS:
         made[pk] = Person.objects.create(
-            region=region, nik=nik, name=name, sex=sex, birth_date=born, birth_place=place, **index_values(name)
+            region=region,
+            nik=nik,
+            name=name,
+            sex=sex,
+            birth_date=born,
+            birth_place=place,
+            **index_values(name),
         )
     return made
 
@@ -129,7 +148,11 @@ def test_dismissed_pair_is_never_reopened(region, people, reviewer):
     assert candidate.state == DuplicateCandidate.State.DISMISSED
     assert candidate.resolved_by == reviewer and candidate.reason == "Kembar, NIK berbeda"
     event = AuditEvent.objects.get(action="duplicate.dismiss")
-    assert (event.actor, event.reason, event.object_id) == (reviewer, "Kembar, NIK berbeda", str(candidate.pk))
+    assert (event.actor, event.reason, event.object_id) == (
+        reviewer,
+        "Kembar, NIK berbeda",
+        str(candidate.pk),
+    )
     assert event.before["state"] == "open" and event.after["state"] == "dismissed"
 
 
@@ -155,7 +178,9 @@ def test_merge_moves_engagements_and_history_and_deletes_the_other(region, peopl
     Engagement.objects.create(person=keep, unit=dlhk, group="non_asn", monthly_wage=2_000_000)
     clash = Engagement.objects.create(person=other, unit=dlhk, group="non_asn", monthly_wage=2_100_000)
     moved = Engagement.objects.create(person=other, unit=school, group="teacher")
-    history = StatusChange.objects.create(person=other, engagement=clash, status="ended", effective_date=D(2025, 1, 1))
+    history = StatusChange.objects.create(
+        person=other, engagement=clash, status="ended", effective_date=D(2025, 1, 1)
+    )
     other.phone = "081234567890"
     other.save()
     duplicates.find_candidates(region, user=reviewer)
@@ -217,7 +242,11 @@ def test_dismissal_carries_over_to_the_merged_person(region, people, reviewer):
 
 def test_same_nik_in_another_region_is_a_candidate(region, people, reviewer):
     twin = Person.objects.create(
-        region_id=TTU, nik=people[7].nik, name="Agustinus Tefa", sex="L", birth_date=D(1977, 3, 3),
+        region_id=TTU,
+        nik=people[7].nik,
+        name="Agustinus Tefa",
+        sex="L",
+        birth_date=D(1977, 3, 3),
         **index_values("Agustinus Tefa"),
     )
     duplicates.find_candidates(region, user=reviewer)

@@ -150,3 +150,13 @@ def test_change_status_requires_a_reason_then_records_it(client, login, world):
     assert person.status == "ended"
     page = html(client.get(reverse("person", args=[person.pk])))
     assert "Kontrak habis" in page and "31 Jan 2025" in page
+
+
+def test_search_finds_a_misspelt_name_and_a_nik_prefix_in_scope_only(client, login, world):
+    login("kupang")
+    page = html(client.get(reverse("people"), {"q": "Marya Bere"}))
+    assert reverse("person", args=[world.kupang.person.pk]) in page
+    page = html(client.get(reverse("people"), {"q": world.ttu.person.nik[:8]}))
+    assert reverse("person", args=[world.ttu.person.pk]) not in page
+    page = html(client.get(reverse("people"), {"q": world.kupang.person.nik[:10]}))
+    assert reverse("person", args=[world.kupang.person.pk]) in page

@@ -28,6 +28,7 @@ MAX_ISSUES_SHOWN = 1000
 
 def _out(batch: ImportBatch) -> dict:
     issues = batch.issues.all()
+    counts = importer.summary(batch)
     has_errors = bool(batch.error_file) and Path(batch.error_file).is_file()
     return {
         "id": batch.pk,
@@ -38,9 +39,7 @@ def _out(batch: ImportBatch) -> dict:
         "state": batch.state,
         "created_at": batch.created_at,
         "total_rows": batch.total_rows,
-        "imported": batch.imported,
-        "unchanged": batch.unchanged,
-        "rejected": batch.rejected,
+        **{key: counts[key] for key in ("imported", "updated", "unchanged", "rejected", "warnings")},
         "message": batch.message,
         "issue_count": issues.count(),
         "issues": list(issues[:MAX_ISSUES_SHOWN]),

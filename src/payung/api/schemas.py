@@ -188,8 +188,10 @@ class ImportOut(Schema):
     created_at: dt.datetime
     total_rows: int
     imported: int
+    updated: int
     unchanged: int
     rejected: int
+    warnings: int
     message: str
     issue_count: int
     issues: list[IssueOut] = Field(

@@ -20,6 +20,7 @@ from payung.registry import names
 from payung.registry.models import Engagement, Person, Unit
 
 STAGE = "payung_roster_stage"
+NIK_STAGE = "payung_nik_stage"
 # Person and engagement columns written from the frame (village_id comes from village_code).
 PERSON_FIELDS = ("name", "sex", "birth_place", "birth_date", "address", "village_id", "phone",
                  "mother_maiden_name", "kpj")  # fmt: skip
@@ -68,6 +69,24 @@ _FRAME_TYPES = {
 }  # fmt: skip
 
 
+def registrations(niks: pl.Series) -> pl.DataFrame:
+    """Every registration of these NIKs, in any region: nik, region_id, and each engagement's unit id and
+    name (null for a person without one). Read-only; the NIKs go through a temporary table, not a long IN."""
+    person, engagement, unit = Person._meta.db_table, Engagement._meta.db_table, Unit._meta.db_table
+    with connection.cursor() as cursor:
+        _create_stage(cursor, ["nik"], NIK_STAGE)
+        _load_stage(cursor, niks.unique().to_frame("nik"), NIK_STAGE)
+        cursor.execute(
+            f"SELECT p.nik, p.region_id, e.unit_id, u.name FROM {NIK_STAGE} s "
+            f"JOIN {person} p ON p.nik = s.nik LEFT JOIN {engagement} e ON e.person_id = p.id "
+            f"LEFT JOIN {unit} u ON u.id = e.unit_id"
+        )
+        rows = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {NIK_STAGE}")
+    schema = {"nik": pl.Utf8, "region_id": pl.Utf8, "known_unit": pl.Int64, "known_unit_name": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 # ------------------------------------------------------------------------------------------------ units
 def derived_code(name: str) -> str:
     """A unit code from its name: 'Dinas Kesehatan' -> 'DINAS-KESEHATAN' (long names end in a hash)."""
@@ -83,39 +102,45 @@ def _name_key(name: str) -> str:
 
 
 @dataclass
-class _UnitIndex:
-    """The region's units by code and by normalised name."""
+class UnitIndex:
+    """A region's units by code and by normalised name: how a roster's unit cells find their unit."""
 
     by_code: dict[str, int]
     by_name: dict[str, int]
 
     @classmethod
-    def load(cls, region_code: str) -> _UnitIndex:
+    def load(cls, region_code: str) -> UnitIndex:
         units = Unit.objects.filter(region_id=region_code).values_list("id", "code", "name")
         return cls({code: pk for pk, code, _ in units}, {_name_key(name): pk for pk, _, name in units})
 
     def find(self, code: str | None, name: str | None) -> int | None:
         if code:
             return self.by_code.get(code)
-        return self.by_name.get(_name_key(name)) or self.by_code.get(derived_code(name or ""))
+        return self.by_name.get(_name_key(name or "")) or self.by_code.get(derived_code(name or ""))
+
+    def with_ids(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` plus unit_id (null where the unit does not exist yet)."""
+        pairs = frame.select("unit_code", "unit_name").unique().rows()
+        ids = pl.DataFrame(
+            [(code, name, self.find(code, name)) for code, name in pairs],
+            schema={"unit_code": pl.Utf8, "unit_name": pl.Utf8, "unit_id": pl.Int64},
+            orient="row",
+        )
+        return frame.join(ids, on=["unit_code", "unit_name"], how="left", nulls_equal=True)
 
 
 def _with_unit_ids(frame: pl.DataFrame, region_code: str) -> tuple[pl.DataFrame, int]:
-    pairs = frame.group_by("unit_code", "unit_name").agg(pl.col("group").first()).rows()
-    index = _UnitIndex.load(region_code)
-    new = {}
-    for code, name, group in pairs:
-        if index.find(code, name) is None and (code or name):
+    """Create the units the frame names that do not exist yet, then add unit_id."""
+    index = UnitIndex.load(region_code)
+    new: dict[str, Unit] = {}
+    for code, name, group in frame.group_by("unit_code", "unit_name").agg(pl.col("group").first()).rows():
+        if (code or name) and index.find(code, name) is None:
             unit = _new_unit(region_code, code, name, group)
             new.setdefault(unit.code, unit)
-    Unit.objects.bulk_create(new.values())
-    index = _UnitIndex.load(region_code) if new else index
-    ids = pl.DataFrame(
-        [(code, name, index.find(code, name)) for code, name, _ in pairs],
-        schema={"unit_code": pl.Utf8, "unit_name": pl.Utf8, "unit_id": pl.Int64},
-        orient="row",
-    )
-    return frame.join(ids, on=["unit_code", "unit_name"], how="left", nulls_equal=True), len(new)
+    if new:
+        Unit.objects.bulk_create(new.values())
+        index = UnitIndex.load(region_code)
+    return index.with_ids(frame), len(new)
 
 
 def _new_unit(region_code: str, code: str | None, name: str | None, group: str) -> Unit:
@@ -169,7 +194,7 @@ def _stage_columns(frame: pl.DataFrame) -> list[str]:
     return [*frame.columns, "person_id", "engagement_id", "person_changed", "engagement_changed"]
 
 
-def _create_stage(cursor, columns: list[str]) -> None:
+def _create_stage(cursor, columns: list[str], table: str = STAGE) -> None:
     postgres = connection.vendor == "postgresql"
     kinds = []
     for column in columns:
@@ -178,24 +203,23 @@ def _create_stage(cursor, columns: list[str]) -> None:
     if not postgres:
         # SQLite's default 2 MB page cache thrashes on a million-row merge into indexed tables.
         cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-        cursor.execute("PRAGMA temp_store = MEMORY")
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-    cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({', '.join(kinds)})")
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(kinds)})")
 
 
-def _load_stage(cursor, frame: pl.DataFrame) -> None:
+def _load_stage(cursor, frame: pl.DataFrame, table: str = STAGE) -> None:
     columns = ", ".join(frame.columns)
     if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
             for part in frame.iter_slices(SLICE_ROWS):
                 copy.write(part.write_csv(include_header=False))
-        cursor.execute(f"ANALYZE {STAGE}")
+        cursor.execute(f"ANALYZE {table}")
         return
     text = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns if c in DATES)
     marks = ", ".join(["%s"] * frame.width)
     for part in text.iter_slices(SLICE_ROWS):
         rows = zip(*(column.to_list() for column in part.iter_columns()), strict=True)
-        cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({marks})", rows)
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 # ------------------------------------------------------------------------------------------------ merge

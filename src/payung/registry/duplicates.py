@@ -165,7 +165,7 @@ def _resolve(candidate: DuplicateCandidate, state: str, user, reason: str) -> No
 @transaction.atomic
 def dismiss(candidate: DuplicateCandidate, *, user, reason: str, channel: str = "web") -> DuplicateCandidate:
     """Mark a pair as two different people; it will not be proposed again."""
-    candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+    candidate = DuplicateCandidate.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
     _check_open(candidate, reason)
     before = snapshot(candidate, ["state", "reason"])
     _resolve(candidate, DuplicateCandidate.State.DISMISSED, user, reason)
@@ -186,7 +186,9 @@ def dismiss(candidate: DuplicateCandidate, *, user, reason: str, channel: str = 
 def merge(candidate: DuplicateCandidate, *, keep: Person, user, reason: str, channel: str = "web") -> Person:
     """Make the pair one person: ``keep`` takes the other's engagements and history; the other is deleted."""
     candidate = (
-        DuplicateCandidate.objects.select_for_update().select_related("left", "right").get(pk=candidate.pk)
+        DuplicateCandidate.objects.select_for_update(of=("self",))
+        .select_related("left", "right")
+        .get(pk=candidate.pk)
     )
     _check_open(candidate, reason)
     sides = {candidate.left_id: candidate.left, candidate.right_id: candidate.right}

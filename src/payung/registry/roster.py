@@ -92,7 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Berkas terlalu besar ({size} MB); batasnya {limit} MB. Bagi berkas menjadi beberapa bagian.",
         "The file is too large ({size} MB); the limit is {limit} MB. Split it into parts.",
     ),
-    "empty": ("Berkas kosong.", "The file is empty."),
+    "empty_file": ("Berkas kosong.", "The file is empty."),
     "no_rows": (
         "Berkas hanya berisi judul kolom, tanpa baris data.",
         "The file has column headers but no data rows.",
@@ -108,6 +108,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "encoding": (
         "Pengodean teks berkas tidak dikenali. Simpan ulang sebagai 'CSV UTF-8' dari Excel.",
         "The file's text encoding is not recognised. Save it again as 'CSV UTF-8' from Excel.",
+    ),
+    "csv_invalid": (
+        "Berkas CSV tidak dapat dibaca (tanda kutip tidak tertutup atau baris rusak). Simpan ulang dari "
+        "Excel.",
+        "The CSV file cannot be read (an unclosed quote or a damaged line). Save it again from Excel.",
     ),
     "no_nik_column": (
         "Kolom NIK tidak ditemukan. Judul kolom yang dikenali: {aliases}.",
@@ -248,10 +253,9 @@ def read(path: str | Path, *, filename: str = "", max_bytes: int | None = None) 
     """Read the first sheet of an Excel file or a CSV into a ``Sheet``; raise ``FileProblem`` if unusable."""
     path = Path(path)
     size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise FileProblem("too_large", size=_mb(size), limit=_mb(max_bytes))
+    refuse_too_large(size, max_bytes)
     if size == 0:
-        raise FileProblem("empty")
+        raise FileProblem("empty_file")
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = Path(filename or path.name).suffix.lower()
@@ -263,6 +267,11 @@ def read(path: str | Path, *, filename: str = "", max_bytes: int | None = None) 
     else:
         sheet = _read_csv(path.read_bytes())
     return sheet
+
+
+def refuse_too_large(size: int, max_bytes: int | None) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise FileProblem("too_large", size=_mb(size), limit=_mb(max_bytes))
 
 
 def _mb(size: int) -> str:
@@ -310,7 +319,7 @@ def _read_excel(path: Path) -> Sheet:
             raise
         raise FileProblem("corrupt") from exc
     if not any(any(_present(c) for c in row) for row in rows):
-        raise FileProblem("empty")
+        raise FileProblem("empty_file")
     head = [[_cell_text(c) for c in row] for row in rows[:MAX_TITLE_ROWS]]
     index, columns = _find_header(head)
     if any(top[0] <= index <= bottom[0] and top != bottom for top, bottom in merged):
@@ -379,9 +388,13 @@ def _looks_like_sub_header(rows: list[list[str]], index: int, columns: dict[str,
     if index + 1 >= len(rows):
         return False
     below, header = rows[index + 1], rows[index]
-    if any(_present(below[columns[c]].strip()) for c in ("nik", "name") if c in columns):
+
+    def cell(row: list[str], position: int) -> str:  # CSV rows can be shorter than the header
+        return row[position].strip() if position < len(row) else ""
+
+    if any(cell(below, columns[c]) for c in ("nik", "name") if c in columns):
         return False
-    return any(_present(value.strip()) and not _present(header[i].strip()) for i, value in enumerate(below))
+    return any(cell(below, i) and not cell(header, i) for i in range(len(below)))
 
 
 def _refuse_two_row_header(rows: list[list[str]], index: int, columns: dict[str, int]) -> None:
@@ -407,7 +420,7 @@ def _read_csv(data: bytes) -> Sheet:
             truncate_ragged_lines=True, raise_if_empty=False, encoding="utf8",
         )  # fmt: skip
     except pl.exceptions.PolarsError as exc:
-        raise FileProblem("encoding") from exc
+        raise FileProblem("csv_invalid") from exc
     frame = frame.select(pl.nth(range(min(len(headers), frame.width))))
     frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
     return Sheet(headers[: frame.width], frame, index + 1, columns)
@@ -438,7 +451,7 @@ def _sniff(lines: list[str]) -> tuple[str, list[list[str]]]:
             best = (score, separator, rows)
     rows = best[2]
     if not any(any(c.strip() for c in row) for row in rows):
-        raise FileProblem("empty")
+        raise FileProblem("empty_file")
     return best[1], rows
 
 
@@ -571,9 +584,14 @@ def validate(
     lang: str = "id",
     today: dt.date | None = None,
 ) -> Checked:
-    """Check every row; ``unit_codes``/``village_codes`` (when given) are the region's known codes."""
+    """Check every row; ``unit_codes``/``village_codes`` (when given) are the region's known codes.
+
+    Raises FileProblem when the sheet has headers but no data rows."""
     today = today or dt.date.today()
-    work = _parsed(_texts(sheet), default_group, default_unit, today)
+    texts = _texts(sheet)
+    if texts.is_empty():
+        raise FileProblem("no_rows")
+    work = _parsed(texts, default_group, default_unit, today)
     checks = _checks(work, unit_codes, village_codes, today)
     issues = _issues(work, checks, sheet, lang)
     issues = pl.concat([issues, _duplicates(work, issues, sheet, lang)]).sort(LINE, "_order")

@@ -3,9 +3,10 @@
 Every lookup goes through an index, so a query costs the same with a thousand people or a million:
 - digits: a range on ``nik`` ("5371" <= nik < "5372"), which a plain B-tree index serves on SQLite and on
   PostgreSQL in any collation (a LIKE would need a pattern-ops index on PostgreSQL);
-- a name: candidates whose normalised name starts with the query, then those whose first and last words
-  sound like words of the query (``sound_first``/``sound_last``, see registry.names), then those sharing
-  one such word; at most ``CANDIDATES`` rows per step. RapidFuzz ranks the candidates.
+- a name: candidates whose normalised name starts with the query and those whose first and last words
+  sound like words of the query (``sound_first``/``sound_last``, see registry.names); for a one-word query
+  or when there are none, also those sharing one such word. Each step reads at most ``POOL`` index
+  entries and keeps at most ``CANDIDATES`` rows of the scope. RapidFuzz ranks the candidates.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from payung.registry import names
 from payung.registry.nik import clean
 
 CANDIDATES = 1000  # rows fetched per retrieval step; the ranking is cheap, the fetch is not
+POOL = 5000  # index entries read per retrieval step, before the scope filter
 MIN_SCORE = 60  # RapidFuzz WRatio below which a candidate is not shown
 
 
@@ -53,14 +55,16 @@ def _by_name(queryset: QuerySet, text: str, limit: int) -> list:
     if not key:
         return []
     sounds = [s for s in dict.fromkeys(names.sound(w) for w in key.split()) if s]
+    # Strong matches: the name starts with the query, or its first and last words sound like query words.
+    # Names that share a single word with the query: for a one-word query, or when nothing is strong.
     candidates: dict[int, str] = {}
-    for step in _steps(key, sounds):
-        rows = queryset.filter(step).exclude(pk__in=list(candidates)).order_by().values_list("pk", "name_key")
-        candidates.update(rows[:CANDIDATES])
-        if len(candidates) >= limit:
-            break
+    for step in [_prefix(key), Q(sound_first__in=sounds, sound_last__in=sounds)]:
+        candidates.update(_candidates(queryset, step, candidates))
+    if not candidates or len(sounds) == 1:
+        either = Q(sound_first__in=sounds) | Q(sound_last__in=sounds)
+        candidates.update(_candidates(queryset, either, candidates))
     ranked = _rank(key, candidates, limit)
-    people = queryset.model.objects.filter(pk__in=[pk for pk, _ in ranked]).select_related("region")
+    people = queryset.filter(pk__in=[pk for pk, _ in ranked]).order_by()  # keeps the caller's select_related
     by_pk = {person.pk: person for person in people}
     result = []
     for pk, score in ranked:
@@ -69,12 +73,12 @@ def _by_name(queryset: QuerySet, text: str, limit: int) -> list:
     return result
 
 
-def _steps(key: str, sounds: list[str]) -> list[Q]:
-    steps = [_prefix(key)]
-    if sounds:
-        both = Q(sound_first__in=sounds, sound_last__in=sounds)
-        steps += [both, Q(sound_first__in=sounds) | Q(sound_last__in=sounds)]
-    return steps
+def _candidates(queryset: QuerySet, step: Q, known: dict[int, str]) -> list[tuple[int, str]]:
+    # The index is read for at most POOL rows before the caller's scope filters them: a narrow scope
+    # (one kab/kota among many) would otherwise walk every "Yohanes" of the province.
+    pool = queryset.model.objects.filter(step).order_by().values("pk")[:POOL]
+    rows = queryset.filter(pk__in=pool).exclude(pk__in=list(known)).order_by()
+    return list(rows.values_list("pk", "name_key")[:CANDIDATES])
 
 
 def _prefix(key: str) -> Q:

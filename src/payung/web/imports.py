@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
+import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,23 +26,23 @@ from payung.web.views import editor_required
 ISSUES_PER_PAGE = 200
 
 
-def _store(upload) -> Path:
-    """Keep the uploaded file under MEDIA_ROOT/uploads: the batch refers to it until it is committed."""
-    folder = Path(settings.MEDIA_ROOT) / "uploads" / f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (get_valid_filename(Path(upload.name).name) or "roster")
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
-
-
-def _upload_errors(form: ImportForm) -> dict[str, list[str]]:
-    limit = settings.PAYUNG_MAX_UPLOAD_BYTES
-    upload = form.cleaned_data["file"]
-    if upload.size > limit:
-        return {"file": [_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": limit // 2**20}]}
-    return {}
+def _preview(upload, form: ImportForm, request: HttpRequest, region) -> ImportBatch:
+    """Hand the upload to the importer, which keeps its own copy (and refuses files that are too large)."""
+    name = Path(upload.name).name
+    with tempfile.TemporaryDirectory(prefix="payung-upload-") as folder:
+        path = Path(folder) / (get_valid_filename(name) or "roster")
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return importer.preview(
+            path,
+            filename=name,
+            region=region,
+            unit=form.cleaned_data["unit"],
+            group=form.cleaned_data["group"],
+            user=request.user,
+            lang=translation.get_language() or "id",
+        )
 
 
 def _reply(request: HttpRequest, form: ImportForm, batch: ImportBatch | None) -> HttpResponse:
@@ -65,21 +64,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, units=scope.units(request.user))
     if request.method != "POST":
         return render(request, "web/import_upload.html", {"form": form})
-    batch = None
-    if form.is_valid():
-        for field, errors in _upload_errors(form).items():
-            form.add_error(field, errors)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = importer.preview(
-            _store(upload),
-            filename=Path(upload.name).name,
-            region=region,
-            unit=form.cleaned_data["unit"],
-            group=form.cleaned_data["group"],
-            user=request.user,
-            lang=translation.get_language() or "id",
-        )
+    batch = _preview(form.cleaned_data["file"], form, request, region) if form.is_valid() else None
     return _reply(request, form, batch)
 
 
@@ -88,11 +73,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = scope.get_or_404(queries.imports(request.user), pk=pk)
     issues = batch.issues.all()
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    warnings = issues.filter(severity="warning").count()
     context = {
         "batch": batch,
         "page": page,
-        "warnings": warnings,
+        "summary": importer.summary(batch),
         "valid": max(batch.total_rows - batch.rejected, 0),
         "can_commit": request.user.can_edit and batch.state == ImportBatch.State.PREVIEW,
     }
@@ -122,8 +106,7 @@ def error_file(request: HttpRequest, pk: int) -> HttpResponse:
     if path is None or not path.is_file():
         raise Http404
     services.record_export(request.user, "import.errors", batch.region_id, batch.rejected)
-    name = f"{Path(batch.filename).stem}-{_('baris-bermasalah')}.xlsx"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
 @login_required

@@ -8,6 +8,19 @@ from django.utils.translation import gettext as _
 from payung.demo import load, people
 
 
+def _label(key: str) -> str:
+    """The bulk writer's count names as an operator reads them; unknown ones stay as they are."""
+    labels = {
+        "units_added": _("unit baru"),
+        "people_created": _("orang baru"),
+        "people_updated": _("orang diperbarui"),
+        "imported": _("penugasan baru"),
+        "updated": _("penugasan diperbarui"),
+        "unchanged": _("tidak berubah"),
+    }
+    return labels.get(key, key)
+
+
 class Command(BaseCommand):
     help = _(
         "Memuat data demo: non-ASN dan guru komite Kota Kupang (5371), pekerja rentan, perangkat desa dan "
@@ -38,7 +51,7 @@ class Command(BaseCommand):
             demo = load.generate(code, scale=scale, seed=seed)
             generated = time.perf_counter() - started
             counts = load.load(demo)
-            summary = ", ".join(f"{key} {value:,}" for key, value in sorted(counts.items()))
+            summary = ", ".join(f"{_label(key)} {value:,}" for key, value in counts.items() if value)
             self.stdout.write(
                 _(
                     "%(region)s: %(people)s orang dibuat dalam %(gen).1f dtk, ditulis dalam %(write).1f dtk "

@@ -1,4 +1,4 @@
-"""`payung duplicates find --region CODE [--threshold P] [--json]` and `payung duplicates list --region CODE [--json]`.
+"""`payung duplicates find --region CODE [--threshold P] [--json]`, `payung duplicates list --region CODE`.
 
 ``find`` runs duplicate detection over one kab/kota and stores the probable pairs in the review queue;
 ``list`` prints the open pairs (NIKs masked). Merging and dismissing need a reviewer's reason and happen in

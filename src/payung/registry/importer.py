@@ -1,0 +1,307 @@
+"""Roster import as a service: ``preview`` reads and checks a file, ``commit`` writes its valid rows.
+
+A batch keeps its upload under MEDIA_ROOT/imports/<batch id>/ so that the preview and the commit can be
+two requests. Preview writes nothing to the registry: it stores the batch, its issues (errors reject a
+row, warnings only flag it) and an XLSX of the rejected rows. Commit writes every valid row in one
+transaction through registry.bulk, or nothing at all. File-level problems fail the batch with a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import get_valid_filename
+
+from payung.audit.services import record
+from payung.regions.models import Region
+from payung.registry import bulk, roster
+from payung.registry.models import Engagement, ImportBatch, ImportIssue, Person, Unit
+
+log = logging.getLogger(__name__)
+
+MAX_STORED_ISSUES = 10_000  # issues kept as rows per batch; the error file always has every rejected row
+META = "batch.json"  # options and full counts the ImportBatch model has no field for
+
+
+def preview(
+    path: str | Path,
+    *,
+    filename: str,
+    region: Region,
+    unit: Unit | None = None,
+    group: str = "non_asn",
+    user=None,
+    lang: str = "id",
+) -> ImportBatch:
+    """Read and check ``path``; store the batch, its issues and its error file. Writes no person."""
+    return _preview(Path(path), filename, region, unit, group, user, lang)[0]
+
+
+def commit(batch: ImportBatch, *, user=None, channel: str = "web") -> ImportBatch:
+    """Write the valid rows of a previewed batch (re-read from its stored upload) in one transaction."""
+    if batch.state != ImportBatch.State.PREVIEW:
+        return batch
+    meta = _meta(batch)
+    upload = _folder(batch) / meta["upload"]
+    if not upload.is_file():
+        return _fail(batch, roster.message("upload_missing", meta["lang"]), user, channel)
+    try:
+        checked = _check(batch, upload, meta["group"], meta["lang"])
+    except roster.FileProblem as problem:
+        return _fail(batch, problem.text(meta["lang"]), user, channel)
+    return _commit(batch, checked, user, channel)
+
+
+def run(
+    path: str | Path,
+    *,
+    filename: str,
+    region: Region,
+    unit: Unit | None = None,
+    group: str = "non_asn",
+    user=None,
+    lang: str = "id",
+    channel: str = "cli",
+    dry_run: bool = False,
+) -> ImportBatch:
+    """Preview then commit in one go (CLI, API); the file is read once. ``dry_run`` stops after preview."""
+    batch, checked = _preview(Path(path), filename, region, unit, group, user, lang)
+    if checked is None or dry_run:
+        return batch
+    return _commit(batch, checked, user, channel)
+
+
+def summary(batch: ImportBatch) -> dict[str, object]:
+    """What the CLI and the API report about a batch."""
+    counts = _meta(batch).get("counts", {})
+    return {
+        "batch": batch.pk,
+        "state": batch.state,
+        "file": batch.filename,
+        "sha256": batch.sha256,
+        "total": batch.total_rows,
+        "imported": counts.get("imported", 0),
+        "updated": counts.get("updated", 0),
+        "unchanged": batch.unchanged,
+        "rejected": batch.rejected,
+        "warnings": counts.get("warnings", batch.issues.filter(severity="warning").count()),
+        "units_created": counts.get("units_created", []),
+        "error_file": batch.error_file or None,
+        "message": batch.message,
+    }
+
+
+# ------------------------------------------------------------------------------------------- preview
+def _preview(
+    path: Path, filename: str, region: Region, unit: Unit | None, group: str, user, lang: str
+) -> tuple[ImportBatch, roster.Checked | None]:
+    batch = ImportBatch.objects.create(
+        region=region, unit=unit, uploaded_by=user, filename=filename[:255], sha256=_sha256(path)
+    )
+    folder = _folder(batch)
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"group": group, "lang": lang, "upload": get_valid_filename(Path(filename).name) or "roster"}
+    _save_meta(batch, meta)
+    try:
+        roster.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)  # before copying it
+        shutil.copyfile(path, folder / meta["upload"])
+        checked = _check(batch, folder / meta["upload"], group, lang)
+        with transaction.atomic():
+            warnings = _record_findings(batch, checked, folder / meta["upload"], lang)
+    except roster.FileProblem as problem:
+        return _fail(batch, problem.text(lang), user, "web", audit=False), None
+    except Exception:  # a bug must not reach the operator as a traceback; nothing was written
+        log.exception("import batch %s: preview failed", batch.pk)
+        return _fail(batch, roster.message("system_error", lang), user, "web", audit=False), None
+    _save_meta(batch, {**meta, "counts": {"warnings": warnings}})
+    return batch, checked
+
+
+def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path, lang: str) -> int:
+    """Issues, counts and the error file of a preview; returns how many warnings there are."""
+    warnings = _warnings(checked, batch.region, lang)
+    _store_issues(batch, checked.issues, warnings, lang)
+    batch.total_rows, batch.rejected = checked.total, checked.rejected
+    if batch.rejected:
+        error_file = upload.with_name(f"{upload.stem}-ditolak.xlsx")
+        roster.write_error_file(checked, error_file)
+        batch.error_file = str(error_file)
+    earlier = _already_committed(batch)
+    if earlier:
+        batch.message = _already_message(earlier, lang)
+    batch.save()
+    return warnings.height
+
+
+def _check(batch: ImportBatch, path: Path, group: str, lang: str) -> roster.Checked:
+    sheet = roster.read(path, filename=batch.filename, max_bytes=settings.PAYUNG_MAX_UPLOAD_BYTES)
+    region = batch.region_id
+    villages = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region)
+    return roster.validate(
+        sheet,
+        default_group=group,
+        default_unit=batch.unit.code if batch.unit_id else None,
+        unit_codes=set(Unit.objects.filter(region_id=region).values_list("code", flat=True)),
+        village_codes=set(villages.values_list("code", flat=True)),
+        lang=lang,
+    )
+
+
+def _warnings(checked: roster.Checked, region: Region, lang: str) -> pl.DataFrame:
+    """Valid rows whose NIK is already registered in another unit of the region or in another region."""
+    rows = checked.rows.select(roster.LINE, "nik", "unit_code", "unit_name")
+    rows = bulk.UnitIndex.load(region.code).with_ids(rows)
+    known = bulk.registrations(rows.get_column("nik"))
+    column = checked.sheet.header_of("nik")
+    found = rows.join(known, on="nik", how="inner")
+    elsewhere = pl.col("known_unit") != pl.col("unit_id").fill_null(-1)  # a unit created by this file: -1
+    other_unit = (
+        found.filter((pl.col("region_id") == region.code) & elsewhere)
+        .group_by(roster.LINE)
+        .agg(pl.col("known_unit_name").unique().sort().str.join(", ").alias("value"))
+        .with_columns(pl.lit("registered_other_unit").alias("code"))
+    )
+    other_region = (
+        found.filter(pl.col("region_id") != region.code)
+        .select(roster.LINE)
+        .unique()
+        .with_columns(pl.lit("").alias("value"), pl.lit("registered_other_region").alias("code"))
+    )
+    both = pl.concat([other_unit, other_region.select(other_unit.columns)])
+    messages = [
+        roster.message(code, lang, value=value) for code, value in both.select("code", "value").rows()
+    ]
+    return both.select(
+        roster.LINE,
+        pl.lit(column).alias("column"),
+        pl.lit("warning").alias("severity"),
+        "code",
+        pl.Series("message", messages, dtype=pl.Utf8),
+    )
+
+
+def _store_issues(batch: ImportBatch, errors: pl.DataFrame, warnings: pl.DataFrame, lang: str) -> None:
+    issues = pl.concat([errors, warnings]).sort(roster.LINE, maintain_order=True)
+    kept = issues.head(MAX_STORED_ISSUES)
+    rows = [
+        ImportIssue(batch=batch, line=line, column=column[:60], severity=severity, code=code, message=message)
+        for line, column, severity, code, message in kept.iter_rows()
+    ]
+    if issues.height > kept.height:
+        more = roster.message("issues_truncated", lang, value=issues.height - kept.height)
+        rows.append(ImportIssue(batch=batch, line=0, severity="warning", code="truncated", message=more))
+    ImportIssue.objects.bulk_create(rows, batch_size=2_000)
+
+
+# -------------------------------------------------------------------------------------------- commit
+def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> ImportBatch:
+    meta = _meta(batch)
+    lang, region = meta["lang"], batch.region_id
+    earlier = _already_committed(batch)
+    try:
+        with transaction.atomic():
+            before = _registry_counts(region)
+            if earlier:
+                counts = {"imported": 0, "updated": 0, "unchanged": checked.rows.height, "units": []}
+            else:
+                counts = _write(batch, checked, meta["group"])
+            batch.state = ImportBatch.State.COMMITTED
+            batch.imported = counts["imported"] + counts["updated"]
+            batch.unchanged = counts["unchanged"]
+            batch.message = _already_message(earlier, lang) if earlier else _outcome(batch, counts, lang)
+            batch.save()
+            after = _registry_counts(region)
+            record(
+                user,
+                "import.commit",
+                batch,
+                before=before,
+                after=after,
+                reason=batch.filename,
+                channel=channel,
+            )
+    except Exception:  # a database failure must not reach the operator as a traceback; nothing was written
+        log.exception("import batch %s failed", batch.pk)
+        batch.refresh_from_db()
+        return _fail(batch, roster.message("system_error", lang), user, channel)
+    meta["counts"] = {**meta.get("counts", {}), **counts, "units_created": counts["units"]}
+    _save_meta(batch, meta)
+    return batch
+
+
+def _write(batch: ImportBatch, checked: roster.Checked, group: str) -> dict:
+    existing = set(Unit.objects.filter(region_id=batch.region_id).values_list("code", flat=True))
+    unit_code = batch.unit.code if batch.unit_id else None
+    result = bulk.upsert_roster(
+        checked.rows, region_code=batch.region_id, default_group=group, unit_code=unit_code
+    )
+    units = Unit.objects.filter(region_id=batch.region_id).exclude(code__in=existing)
+    return {**result, "units": sorted(units.values_list("name", flat=True))}
+
+
+def _outcome(batch: ImportBatch, counts: dict, lang: str) -> str:
+    text = roster.message(
+        "committed", lang, imported=counts["imported"], updated=counts["updated"],
+        unchanged=counts["unchanged"], rejected=batch.rejected,
+    )  # fmt: skip
+    if counts["units"]:
+        text += " " + roster.message("units_created", lang, value=", ".join(counts["units"]))
+    return text
+
+
+def _registry_counts(region_code: str) -> dict[str, int]:
+    return {
+        "people": Person.objects.filter(region_id=region_code).count(),
+        "engagements": Engagement.objects.filter(person__region_id=region_code).count(),
+    }
+
+
+def _already_committed(batch: ImportBatch) -> ImportBatch | None:
+    same = ImportBatch.objects.filter(
+        region_id=batch.region_id, sha256=batch.sha256, state=ImportBatch.State.COMMITTED
+    )
+    return same.exclude(pk=batch.pk).order_by("created_at").first()
+
+
+def _already_message(earlier: ImportBatch, lang: str) -> str:
+    return roster.message("already_imported", lang, batch=earlier.pk, date=f"{earlier.created_at:%d-%m-%Y}")
+
+
+def _fail(batch: ImportBatch, message: str, user, channel: str, audit: bool = True) -> ImportBatch:
+    batch.state, batch.message = ImportBatch.State.FAILED, message
+    batch.imported = batch.unchanged = 0
+    batch.save()
+    if audit:
+        record(user, "import.failed", batch, reason=message, channel=channel)
+    return batch
+
+
+# --------------------------------------------------------------------------------------------- files
+def _folder(batch: ImportBatch) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / str(batch.pk)
+
+
+def _meta(batch: ImportBatch) -> dict:
+    path = _folder(batch) / META
+    return (
+        json.loads(path.read_text()) if path.is_file() else {"group": "non_asn", "lang": "id", "upload": ""}
+    )
+
+
+def _save_meta(batch: ImportBatch, meta: dict) -> None:
+    (_folder(batch) / META).write_text(json.dumps(meta, ensure_ascii=False))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

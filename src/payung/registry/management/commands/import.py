@@ -1,0 +1,100 @@
+"""`payung import roster FILE --region CODE [--unit CODE] [--group G] [--json] [--dry-run] [--lang id|en]`.
+
+Reads an XLSX or CSV roster, rejects bad rows into an error file and writes the valid rows in one
+transaction. ``--dry-run`` checks only (the batch stays a preview). Exit code 1 when the file as a whole
+cannot be imported, with the reason on stderr; rejected rows alone are not a failure.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from payung.regions.models import Region
+from payung.registry import importer, roster
+from payung.registry.models import ImportBatch, Unit
+
+
+class Command(BaseCommand):
+    help = _("Impor daftar peserta (XLSX/CSV) ke satu kabupaten/kota.")
+
+    def add_arguments(self, parser):
+        kinds = parser.add_subparsers(dest="kind", required=True)
+        rosters = kinds.add_parser("roster", help=self.help)
+        rosters.add_argument("file")
+        rosters.add_argument("--region", required=True, help=_("Kode kabupaten/kota, mis. 5371."))
+        rosters.add_argument("--unit", default="", help=_("Kode unit untuk baris tanpa unit kerja."))
+        rosters.add_argument("--group", choices=roster.GROUPS, default="non_asn")
+        rosters.add_argument("--user", default="", help=_("Nama pengguna yang dicatat sebagai pengimpor."))
+        rosters.add_argument("--json", action="store_true", dest="as_json")
+        rosters.add_argument("--dry-run", action="store_true", dest="dry_run")
+        rosters.add_argument("--lang", choices=["id", "en"], default="id")
+
+    def handle(self, *args, kind: str, **options):
+        with translation.override(options["lang"]):
+            path = Path(options["file"])
+            if not path.is_file():
+                raise CommandError(_("Berkas %(path)s tidak ditemukan.") % {"path": path})
+            region = _region(options["region"])
+            batch = importer.run(
+                path,
+                filename=path.name,
+                region=region,
+                unit=_unit(region, options["unit"]),
+                group=options["group"],
+                user=_user(options["user"]),
+                lang=options["lang"],
+                channel="cli",
+                dry_run=options["dry_run"],
+            )
+            result = importer.summary(batch)
+            if options["as_json"]:
+                self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            else:
+                self.stdout.write(_report(result))
+            if batch.state == ImportBatch.State.FAILED:
+                raise CommandError(batch.message)
+
+
+def _region(code: str) -> Region:
+    region = Region.objects.filter(code=code.strip(), level=Region.Level.REGENCY).first()
+    if region is None:
+        raise CommandError(_("Kode %(code)s bukan kabupaten/kota yang dikenal.") % {"code": code})
+    return region
+
+
+def _unit(region: Region, code: str) -> Unit | None:
+    if not code.strip():
+        return None
+    unit = Unit.objects.filter(region=region, code=code.strip()).first()
+    if unit is None:
+        raise CommandError(
+            _("Unit %(code)s tidak ada di %(region)s.") % {"code": code, "region": region.name}
+        )
+    return unit
+
+
+def _user(username: str):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(_("Pengguna %(name)s tidak ditemukan.") % {"name": username})
+    return user
+
+
+def _report(result: dict) -> str:
+    lines = [
+        _("Impor #%(batch)s: %(state)s") % {"batch": result["batch"], "state": result["state"]},
+        result["message"] or "",
+        _("Baris: %(total)s, baru: %(imported)s, diperbarui: %(updated)s, tidak berubah: %(unchanged)s, "
+          "ditolak: %(rejected)s, peringatan: %(warnings)s") % result,
+    ]  # fmt: skip
+    if result["error_file"]:
+        lines.append(_("Baris yang ditolak: %(path)s") % {"path": result["error_file"]})
+    return "\n".join(line for line in lines if line)

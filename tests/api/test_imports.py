@@ -1,0 +1,84 @@
+"""Roster import over the API: counts, issues with line and column, the error file as an audited export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from payung.audit.models import AuditEvent
+from payung.registry.models import ImportBatch, Person
+from payung.registry.nik import compose
+
+GOOD = compose("537104", dt.date(1988, 7, 9), "L", 41)
+ROSTER = (
+    "NIK,Nama,Jenis Kelamin,Tanggal Lahir\n"
+    f"{GOOD},Agustinus Lake,L,09/07/1988\n"
+    "12345,Tanpa NIK,P,01/01/1990\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _upload(api, who: str, region: str = "5371", **fields):
+    roster = BytesIO(ROSTER.encode())
+    roster.name = "daftar-dlhk.csv"
+    return api(
+        who, "post", "/imports", {"region": region, "group": "non_asn", **fields}, files={"file": roster}
+    )
+
+
+def test_import_returns_counts_issues_and_the_batch(api, world):
+    response = _upload(api, "kupang", unit=world.kupang.unit.code)
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["imported"], data["rejected"], data["state"]) == (1, 1, "committed")
+    issue = next(i for i in data["issues"] if i["severity"] == "error")
+    assert (issue["line"], issue["column"]) == (3, "NIK") and "16" in issue["message"]
+    assert Person.objects.get(nik=GOOD).engagements.get().unit == world.kupang.unit
+    again = api("kupang", "get", f"/imports/{data['id']}").json()
+    assert (again["id"], again["imported"], again["errors_url"]) == (data["id"], 1, data["errors_url"])
+
+
+def test_the_same_file_twice_changes_nothing(api, world):
+    _upload(api, "kupang")
+    second = _upload(api, "kupang").json()
+    assert second["imported"] == 0
+    assert Person.objects.filter(nik=GOOD).count() == 1
+
+
+def test_error_file_download_is_an_audited_export(client, api, world):
+    batch = _upload(api, "kupang").json()
+    response = client.get(batch["errors_url"], headers=world.auth("kupang_viewer"))
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    assert any("12345" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+    event = AuditEvent.objects.get(action="export")
+    assert (event.actor, event.channel, event.region_code) == (world.users["kupang_viewer"], "api", "5371")
+
+
+def test_readers_cannot_import(api, world):
+    assert _upload(api, "kupang_viewer").status_code == 403
+    assert _upload(api, "province", region="5371").status_code == 403
+    assert not ImportBatch.objects.filter(filename="daftar-dlhk.csv").exists()
+
+
+def test_unknown_unit_group_or_a_broken_file(api, world):
+    assert _upload(api, "kupang", unit="TIDAK-ADA").status_code == 404
+    bad_group = _upload(api, "kupang", group="pns")
+    assert bad_group.status_code == 422 and "group" in bad_group.json()["errors"]
+    broken = BytesIO(b"PK\x03\x04 bukan xlsx")
+    broken.name = "rusak.xlsx"
+    response = api("kupang", "post", "/imports", {"region": "5371"}, files={"file": broken})
+    assert response.status_code == 201 and response.json()["state"] == "failed"
+    assert response.json()["message"] and "Traceback" not in response.json()["message"]
+
+
+def test_missing_file_is_a_422(api, world):
+    response = api("kupang", "post", "/imports", {"region": "5371"}, files={})
+    assert response.status_code == 422 and response.json()["errors"]["file"] == ["Wajib diisi."]

@@ -1,0 +1,262 @@
+"""The import service, the bulk writer and the `payung import roster` command, on a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+
+import openpyxl
+import polars as pl
+import pytest
+from django.core.management import CommandError, call_command, load_command_class
+
+from payung.audit.models import AuditEvent
+from payung.regions.models import Region
+from payung.registry import bulk, importer
+from payung.registry.models import Engagement, ImportBatch, Person, Unit
+from tests.registry.test_roster import GOOD, HEADER, NIK_F, NIK_M, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+BAD = ["5.37101E+15", "Yohanes Bria", "30/04/1985", "L", "abc", "Dinas Kesehatan"]
+FIX = [NIK_M, "Yohanes Bria", "30/04/1985", "L", "2500000", "Dinas Kesehatan"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def kupang():
+    return Region.objects.get(code="5371")
+
+
+@pytest.fixture
+def ttu():
+    return Region.objects.get(code="5303")
+
+
+@pytest.fixture
+def operator(django_user_model, kupang):
+    return django_user_model.objects.create_user("op", password="x" * 12, role="operator", region=kupang)
+
+
+def run(path, region, **options):
+    return importer.run(path, filename=path.name, region=region, **options)
+
+
+def test_preview_writes_no_person_and_stores_issues(tmp_path, kupang, operator):
+    path = write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], BAD])
+    batch = importer.preview(path, filename="r.csv", region=kupang, user=operator)
+    assert batch.state == ImportBatch.State.PREVIEW and Person.objects.count() == 0
+    assert (batch.total_rows, batch.rejected, batch.uploaded_by) == (2, 1, operator)
+    issue = batch.issues.get(code="scientific")
+    assert (issue.line, issue.column, issue.severity) == (3, "NIK", "error")
+    assert "notasi ilmiah" in issue.message
+    assert batch.issues.filter(code="wage_invalid", column="Gaji").exists()
+    assert len(batch.sha256) == 64 and batch.error_file.endswith("r-ditolak.xlsx")
+
+
+def test_commit_after_preview_in_another_request(tmp_path, kupang, operator):
+    path = write_csv(tmp_path / "r.csv", [HEADER, *GOOD])
+    batch_id = importer.preview(path, filename="r.csv", region=kupang, user=operator).pk
+    path.unlink()  # the browser's temporary upload is gone by the next request
+    batch = importer.commit(ImportBatch.objects.get(pk=batch_id), user=operator)
+    assert (batch.state, batch.imported, batch.rejected) == (ImportBatch.State.COMMITTED, 2, 0)
+    maria = Person.objects.get(nik=NIK_F)
+    assert (maria.name, maria.sex, maria.birth_date, maria.region_id) == (
+        "Maria Goreti",
+        "P",
+        dt.date(1985, 4, 30),
+        "5371",
+    )
+    assert maria.name_key == "maria goreti"
+    engagement = maria.engagements.get()
+    assert (engagement.monthly_wage, engagement.group, engagement.unit.name) == (
+        2_500_000,
+        "non_asn",
+        "Dinas Kesehatan",
+    )
+    assert engagement.unit.kind == Unit.Kind.OPD and engagement.unit.code == "DINAS-KESEHATAN"
+    event = AuditEvent.objects.get(action="import.commit")
+    assert (event.actor, event.object_id, event.region_code) == (operator, str(batch.pk), "5371")
+    assert event.before == {"people": 0, "engagements": 0} and event.after == {"people": 2, "engagements": 2}
+    assert importer.summary(batch)["units_created"] == ["Dinas Kesehatan"]
+
+
+def test_error_file_round_trip(tmp_path, kupang):
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], BAD]), kupang)
+    assert (batch.imported, batch.rejected) == (1, 1)
+    book = openpyxl.load_workbook(batch.error_file)
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == [*HEADER, "Alasan penolakan"]
+    assert [c.value for c in sheet[2]][:6] == BAD
+    sheet["A2"], sheet["E2"] = FIX[0], FIX[4]
+    book.save(tmp_path / "fixed.xlsx")
+    again = run(tmp_path / "fixed.xlsx", kupang)
+    assert (again.state, again.imported, again.rejected, again.error_file) == ("committed", 1, 0, "")
+    assert Person.objects.filter(region=kupang).count() == 2
+
+
+def test_same_file_twice_changes_nothing(tmp_path, kupang):
+    path = write_csv(tmp_path / "r.csv", [HEADER, *GOOD])
+    first = run(path, kupang)
+    stamps = list(Person.objects.order_by("id").values_list("updated_at", flat=True))
+    second = run(path, kupang)
+    assert (second.state, second.imported, second.unchanged) == ("committed", 0, 2)
+    assert f"#{first.pk}" in second.message
+    assert list(Person.objects.order_by("id").values_list("updated_at", flat=True)) == stamps
+    assert Engagement.objects.count() == 2
+
+
+def test_same_rows_in_another_file_are_unchanged_and_a_change_is_an_update(tmp_path, kupang):
+    run(write_csv(tmp_path / "a.csv", [HEADER, *GOOD]), kupang)
+    stamp = Person.objects.get(nik=NIK_M).updated_at
+    same = run(write_xlsx(tmp_path / "b.xlsx", [["Daftar"], HEADER, *GOOD]), kupang)
+    assert (same.imported, same.unchanged) == (0, 2)
+    raise_wage = [GOOD[0], [*GOOD[1][:4], "2750000", GOOD[1][5]]]
+    changed = run(write_csv(tmp_path / "c.csv", [HEADER, *raise_wage]), kupang)
+    result = importer.summary(changed)
+    assert (result["imported"], result["updated"], result["unchanged"]) == (0, 1, 1)
+    assert Engagement.objects.get(person__nik=NIK_M).monthly_wage == 2_750_000
+    assert Person.objects.get(nik=NIK_M).updated_at == stamp  # the person's own fields did not change
+
+
+def test_blank_cells_never_erase(tmp_path, kupang):
+    run(write_csv(tmp_path / "a.csv", [[*HEADER, "Alamat"], [*GOOD[0], "Jl. Timor Raya"]]), kupang)
+    run(write_csv(tmp_path / "b.csv", [[*HEADER, "Alamat"], [*GOOD[0][:4], "", GOOD[0][5], ""]]), kupang)
+    maria = Person.objects.get(nik=NIK_F)
+    assert maria.address == "Jl. Timor Raya" and maria.engagements.get().monthly_wage == 2_500_000
+
+
+def test_same_nik_in_another_unit_is_a_warning(tmp_path, kupang):
+    run(write_csv(tmp_path / "a.csv", [HEADER, GOOD[0]]), kupang)
+    moved = [*GOOD[0][:5], "Dinas Lingkungan Hidup dan Kebersihan"]
+    batch = run(write_csv(tmp_path / "b.csv", [HEADER, moved]), kupang)
+    warning = batch.issues.get()
+    assert (warning.severity, warning.code, warning.line) == ("warning", "registered_other_unit", 2)
+    assert "Dinas Kesehatan" in warning.message
+    assert (batch.imported, batch.rejected, importer.summary(batch)["warnings"]) == (1, 0, 1)
+    assert Engagement.objects.filter(person__nik=NIK_F).count() == 2  # one person, two engagements
+
+
+def test_same_nik_in_another_region_is_a_warning_that_does_not_say_where(tmp_path, kupang, ttu):
+    run(write_csv(tmp_path / "a.csv", [HEADER, GOOD[0]]), ttu)
+    batch = run(write_csv(tmp_path / "b.csv", [HEADER, GOOD[0]]), kupang)
+    warning = batch.issues.get()
+    assert (warning.severity, warning.code) == ("warning", "registered_other_region")
+    assert "5303" not in warning.message and "Timor" not in warning.message
+    assert Person.objects.filter(nik=NIK_F).count() == 2  # flagged, not merged across tenants
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "text"),
+    [
+        ("broken.xlsx", b"PK\x03\x04 not really a zip", "rusak"),
+        ("empty.csv", b"", "kosong"),
+        ("nonik.csv", b"Nama;Tgl Lahir\nMaria;30/04/1985\n", "Kolom NIK"),
+        ("utf16.csv", "NIK;Nama;Tgl Lahir\n".encode("utf-16"), "UTF-8"),
+    ],
+)
+def test_file_problems_fail_the_batch_and_write_nothing(tmp_path, kupang, name, content, text):
+    path = tmp_path / name
+    path.write_bytes(content)
+    batch = run(path, kupang)
+    assert batch.state == ImportBatch.State.FAILED and text in batch.message
+    assert Person.objects.count() == Unit.objects.filter(region=kupang).count() == batch.issues.count() == 0
+
+
+def test_formula_file_fails_with_the_cell(tmp_path, kupang):
+    path = write_xlsx(tmp_path / "f.xlsx", [HEADER, GOOD[0], [*GOOD[1][:4], "=1+1", GOOD[1][5]]])
+    batch = run(path, kupang)
+    assert batch.state == "failed" and "E3" in batch.message and Person.objects.count() == 0
+
+
+def test_over_the_upload_limit(tmp_path, kupang, settings):
+    settings.PAYUNG_MAX_UPLOAD_BYTES = 64
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, *GOOD]), kupang)
+    assert batch.state == "failed" and "terlalu besar" in batch.message and Person.objects.count() == 0
+
+
+def test_messages_follow_the_language(tmp_path, kupang):
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], BAD]), kupang, lang="en")
+    assert "scientific notation" in batch.issues.get(code="scientific").message
+    assert batch.message.startswith("New: 1")
+
+
+def test_default_unit_and_group(tmp_path, kupang):
+    school = Unit.objects.create(region=kupang, code="SDI-1", name="SDI Oesapa", kind=Unit.Kind.SCHOOL)
+    rows = [HEADER[:4], GOOD[0][:4]]
+    batch = run(write_csv(tmp_path / "r.csv", rows), kupang, unit=school, group="teacher")
+    engagement = Engagement.objects.get()
+    assert (batch.imported, engagement.unit, engagement.group) == (1, school, "teacher")
+
+
+def test_upsert_roster_directly(kupang):
+    frame = pl.DataFrame(
+        {
+            "nik": [NIK_F, NIK_M],
+            "name": ["Maria", "Yohanes"],
+            "sex": ["P", "L"],
+            "birth_date": [dt.date(1985, 4, 30)] * 2,
+            "unit_code": [None, "5371011001"],
+            "unit_name": ["Puskesmas Alak", None],
+            "group": [None, "rentan"],
+        }  # fmt: skip
+    )
+    counts = bulk.upsert_roster(frame, region_code="5371", default_group="non_asn")
+    assert counts["imported"] == 2 and counts["units_created"] == 2 and counts["people_created"] == 2
+    village = Unit.objects.get(code="5371011001")
+    assert village.kind == Unit.Kind.VILLAGE and village.village_id == "5371011001"
+    assert Unit.objects.get(name="Puskesmas Alak").code == "PUSKESMAS-ALAK"
+    again = bulk.upsert_roster(frame, region_code="5371", default_group="non_asn")
+    assert (again["imported"], again["updated"], again["unchanged"], again["units_created"]) == (0, 0, 2, 0)
+
+
+def test_derived_unit_codes_fit_the_column():
+    long = "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana"
+    assert bulk.derived_code("Dinas Kesehatan") == "DINAS-KESEHATAN"
+    assert len(bulk.derived_code(long)) <= 40 and bulk.derived_code(long) != bulk.derived_code(long + " II")
+
+
+# ------------------------------------------------------------------------------------------------- CLI
+def test_cli_json(tmp_path, kupang):
+    out = StringIO()
+    path = write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], BAD])
+    call_command("import", "roster", str(path), "--region", "5371", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert {k: result[k] for k in ("imported", "rejected", "unchanged", "warnings")} == {
+        "imported": 1, "rejected": 1, "unchanged": 0, "warnings": 0,
+    }  # fmt: skip
+    assert result["error_file"].endswith(".xlsx") and result["batch"] == ImportBatch.objects.get().pk
+
+
+def test_cli_dry_run_writes_nothing(tmp_path, kupang):
+    out = StringIO()
+    call_command("import", "roster", str(write_csv(tmp_path / "r.csv", [HEADER, *GOOD])), "--region", "5371",
+                 "--dry-run", "--json", stdout=out)  # fmt: skip
+    assert json.loads(out.getvalue())["state"] == "preview" and Person.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the command closes its connections when it ends
+def test_cli_failure_is_a_message_on_stderr_and_exit_code_1(tmp_path, capsys):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"garbage")
+    command = load_command_class("payung.registry", "import")
+    with pytest.raises(SystemExit) as exited:
+        command.run_from_argv(["payung", "import", "--skip-checks", "roster", str(path), "--region", "5371"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1 and "rusak" in err and "Traceback" not in err
+    assert ImportBatch.objects.get().state == "failed" and Person.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [(["--region", "9999"], "bukan kabupaten/kota"), (["--region", "5371", "--unit", "NOPE"], "tidak ada")],
+)
+def test_cli_unknown_region_or_unit(tmp_path, kupang, args, text):
+    with pytest.raises(CommandError, match=text):
+        call_command("import", "roster", str(write_csv(tmp_path / "r.csv", [HEADER, *GOOD])), *args)
