@@ -120,13 +120,12 @@ def main() -> None:
     nik = dict(Person.objects.filter(region=region).values_list("id", "nik"))
     found = {frozenset((nik[c.left_id], nik[c.right_id])) for c in duplicates.open_candidates(region)}
     hits = len(found & truth)
-    print(
-        f"precision {hits / max(len(found), 1):.3f} ({hits:,}/{len(found):,})   recall {hits / len(truth):.3f}"
-    )
-    missed = list(truth - found)[:5]
-    for pair in missed:
-        rows = Person.objects.filter(region=region, nik__in=pair).values_list("nik", "name", "birth_date")
-        print("  missed:", " | ".join(f"{n} {m} {b}" for n, m, b in rows))
+    precision, recall = hits / max(len(found), 1), hits / len(truth)
+    print(f"precision {precision:.3f} ({hits:,}/{len(found):,})   recall {recall:.3f}")
+    for label, wrong in (("missed", truth - found), ("not planted", found - truth)):
+        for pair in sorted(wrong, key=sorted)[:5]:
+            rows = Person.objects.filter(region=region, nik__in=pair).values_list("nik", "name", "birth_date")
+            print(f"  {label}:", " | ".join(f"{n} {m} {b}" for n, m, b in rows))
 
 
 if __name__ == "__main__":

@@ -208,6 +208,7 @@ def peak_mib() -> float:
 def setup_django(database_url: str, var: Path) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["PAYUNG_VAR"] = str(var)
+    os.environ["PAYUNG_MAX_UPLOAD_BYTES"] = str(2**30)  # a million rows is ~150 MiB, over the web upload limit
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "payung.settings")
     import django
     from django.core.management import call_command

@@ -102,9 +102,8 @@ def load_people(scale: float, seed: int) -> None:
     for demo in demos:
         started = time.perf_counter()
         insert_people(demo.people.unique("nik"), demo.region_code)
-        print(
-            f"loaded {demo.region_code}: {demo.people.height:,} people in {time.perf_counter() - started:.1f} s"
-        )
+        seconds = time.perf_counter() - started
+        print(f"loaded {demo.region_code}: {demo.people.height:,} people in {seconds:.1f} s")
 
 
 def analyze() -> None:
@@ -129,9 +128,8 @@ def timed(queryset, queries: list[str]) -> tuple[list[float], list[list]]:
 def report(label: str, times: list[float]) -> None:
     ordered = sorted(times)
     p95 = ordered[int(len(ordered) * 0.95) - 1]
-    print(
-        f"  {label:<34} median {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms   max {max(times):7.1f} ms"
-    )
+    median = statistics.median(times)
+    print(f"  {label:<34} median {median:7.1f} ms   p95 {p95:7.1f} ms   max {max(times):7.1f} ms")
 
 
 def main() -> None:

@@ -75,3 +75,10 @@ def test_an_unexpected_error_is_a_generic_500_and_is_logged(caplog):
     assert "rahasia internal" not in body and "Traceback" not in body
     assert "kesalahan di server" in body
     assert "rahasia internal" in caplog.text
+
+
+def test_messages_follow_accept_language(api, world):
+    indonesian = api("kupang", "get", "/people/987654").json()["detail"]
+    english = api("kupang", "get", "/people/987654", lang="en").json()["detail"]
+    assert indonesian == "Tidak ditemukan."
+    assert english != indonesian, "the English catalogue lacks the API's messages"

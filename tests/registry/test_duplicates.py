@@ -63,12 +63,12 @@ def test_linkage_evidence_says_what_agreed():
     assert evidence[(1, 2)] == {
         "name": "sounds_alike",
         "birth_date": "same",
-        "nik": "one_edit",
+        "nik": "sequence_one_edit",
         "sex": "same",
         "birth_place": "same",
     }
     assert evidence[(3, 4)]["birth_date"] == "day_month_swapped"
-    assert evidence[(3, 4)]["nik"] == "same"
+    assert evidence[(3, 4)]["nik"] == "one_edit"  # the NIK carries the swapped date too
     assert evidence[(5, 6)]["name"] == "same"
 
 

@@ -376,12 +376,18 @@ def test_missing_birth_date_column(tmp_path):
     assert found.code == "missing_column" and "Tanggal Lahir" in found.text()
 
 
-def test_two_row_header(tmp_path):
-    rows = [
-        ["NIK", "Nama", "Kelahiran", ""],
-        ["", "", "Tempat", "Tanggal"],
-        [NIK_F, "Maria", "Kupang", "30/04/1985"],
-    ]
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ["NIK", "Nama", "Kelahiran", ""],
+            ["", "", "Tempat", "Tanggal"],
+            [NIK_F, "Maria", "Kupang", "30/04/1985"],
+        ],
+        [["NIK", "Nama", "Lahir"], ["", "", "Tempat", "Tanggal"], [NIK_F, "Maria", "Kupang", "30/04/1985"]],
+    ],
+)
+def test_two_row_header(tmp_path, rows):
     assert problem(write_csv(tmp_path / "r.csv", rows)).code == "two_row_header"
     assert problem(write_xlsx(tmp_path / "r.xlsx", rows)).code == "two_row_header"
 

@@ -71,7 +71,7 @@ def new_person(world, **changes) -> dict:
         "nik": compose("537101", dt.date(1990, 1, 2), "L", 77),
         "name": "Agustinus Nalle",
         "sex": "L",
-        "birth_date": "1990-01-02",
+        "birth_date": "02/01/1990",
         "unit": world.kupang.unit.pk,
         "group": "non_asn",
         "monthly_wage": "2.500.000",
@@ -89,7 +89,7 @@ def test_create_person_with_engagement(client, login, world):
 
 def test_create_shows_service_errors_next_to_the_field(client, login, world):
     login("kupang")
-    response = client.post(reverse("person_create"), new_person(world, birth_date="1991-01-02"))
+    response = client.post(reverse("person_create"), new_person(world, birth_date="02/01/1991"))
     page = html(response)
     assert response.status_code == 200
     assert "berbeda dengan tanggal lahir tercatat" in page
@@ -160,3 +160,10 @@ def test_search_finds_a_misspelt_name_and_a_nik_prefix_in_scope_only(client, log
     assert reverse("person", args=[world.ttu.person.pk]) not in page
     page = html(client.get(reverse("people"), {"q": world.kupang.person.nik[:10]}))
     assert reverse("person", args=[world.kupang.person.pk]) in page
+
+
+def test_nik_faults_show_with_the_other_missing_fields(client, login, world):
+    login("kupang")
+    page = html(client.post(reverse("person_create"), {"nik": "5371"}))
+    assert "NIK harus 16 digit, bukan 4." in page
+    assert page.count('class="field invalid') >= 4  # NIK, name, sex, birth date, unit

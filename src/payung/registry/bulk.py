@@ -202,7 +202,8 @@ def _create_stage(cursor, columns: list[str], table: str = STAGE) -> None:
         kinds.append(f"{column} {kind}")
     if not postgres:
         # SQLite's default 2 MB page cache thrashes on a million-row merge into indexed tables.
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA main.cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_CACHE_KIB}")  # the stage itself
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(kinds)})")
 

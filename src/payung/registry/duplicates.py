@@ -44,6 +44,8 @@ LEVEL_LABELS = {
     "day_month_swapped": gettext_lazy("tanggal dan bulan tertukar"),
     "typo": gettext_lazy("beda satu karakter"),
     "one_edit": gettext_lazy("beda satu digit"),
+    "sequence_one_edit": gettext_lazy("beda satu digit pada nomor urut"),
+    "first_last_alike": gettext_lazy("nama depan dan belakang mirip"),
     "two_edits": gettext_lazy("beda dua digit"),
     "other_region": gettext_lazy("terdaftar juga di wilayah lain"),
 }

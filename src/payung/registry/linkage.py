@@ -8,10 +8,12 @@ Model (Fellegi-Sunter, dedupe_only). m and u come from fixed priors written belo
 training: a kabupaten's roster is too small and too clean for EM to be stable, and fixed parameters make
 the result a pure function of the input (no sampling, no seed). The priors are deliberately plain numbers
 so a reviewer of this code can argue with them:
-- name: normalised key equal / same sounds in any order / Jaro-Winkler >= 0.92 / >= 0.80 / other;
+- name: normalised key equal / same sounds in any order / Jaro-Winkler >= 0.92 / first and last word
+  sound alike (a middle name left out) / other;
 - birth date: equal / day and month swapped / one character apart (typo) / other;
-- NIK: only its region and sequence digits (the date digits repeat the birth date, which is compared
-  already): equal / one edit (typo, transposition) / two edits / other;
+- NIK: equal / one edit (typo, transposition) outside the sequence number / one edit in the sequence /
+  two edits / other. A one-digit difference in the last four digits is weak evidence: people born on the
+  same day in the same kecamatan get consecutive sequence numbers, so neighbours look like typos;
 - sex, birth place.
 Blocking (which pairs are scored at all) keeps the work near-linear: NIK without its sequence, NIK
 without its region, the sounds of first and last name, and birth date with day/month order ignored.
@@ -63,9 +65,14 @@ _NAME = _comparison(
     [
         _level("same", "name_key_l = name_key_r", 0.70, 0.0005),
         _level("sounds_alike", "name_sounds_l = name_sounds_r", 0.15, 0.002),
-        _level("very_similar", "jaro_winkler_similarity(name_key_l, name_key_r) >= 0.92", 0.08, 0.005),
-        _level("similar", "jaro_winkler_similarity(name_key_l, name_key_r) >= 0.80", 0.05, 0.03),
-        _level("different", "ELSE", 0.02, 0.9625),
+        _level("very_similar", "jaro_winkler_similarity(name_key_l, name_key_r) >= 0.92", 0.07, 0.005),
+        _level(
+            "first_last_alike",
+            "sound_first_l = sound_first_r AND sound_last_l = sound_last_r",
+            0.05,
+            0.003,
+        ),
+        _level("different", "ELSE", 0.03, 0.9895),
     ],
 )
 _BIRTH_DATE = _comparison(
@@ -91,12 +98,18 @@ _BIRTH_DATE = _comparison(
 )
 _NIK = _comparison(
     "nik",
-    "nik_rest",
+    "nik16",
     [
-        _level("same", "nik_rest_l = nik_rest_r", 0.60, 0.0001),
-        _level("one_edit", "damerau_levenshtein(nik_rest_l, nik_rest_r) <= 1", 0.30, 0.002),
-        _level("two_edits", "damerau_levenshtein(nik_rest_l, nik_rest_r) <= 2", 0.05, 0.01),
-        _level("different", "ELSE", 0.05, 0.9879),
+        _level("same", "nik16_l = nik16_r", 0.55, 0.0001),
+        _level(
+            "one_edit",
+            "damerau_levenshtein(nik16_l, nik16_r) <= 1 AND substr(nik16_l, 13, 4) = substr(nik16_r, 13, 4)",
+            0.15,
+            0.0005,
+        ),
+        _level("sequence_one_edit", "damerau_levenshtein(nik16_l, nik16_r) <= 1", 0.20, 0.02),
+        _level("two_edits", "damerau_levenshtein(nik16_l, nik16_r) <= 2", 0.05, 0.02),
+        _level("different", "ELSE", 0.05, 0.9594),
     ],
 )
 _SEX = _comparison(
@@ -144,7 +157,7 @@ def prepare(people: pl.DataFrame) -> pl.DataFrame:
         name_sounds=words.list.eval(names.sound_expr(pl.element())).list.sort().list.join(" "),
         nik_head=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(0, 12)),
         nik_tail=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(6, 10)),
-        nik_rest=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(0, 6) + nik.str.slice(12, 4)),
+        nik16=pl.when(nik.str.len_chars() == 16).then(nik),
         dob_sorted=pl.format(
             "{}-{}-{}",
             pl.col("birth_date").dt.year(),

@@ -6,20 +6,23 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from payung.regions.models import Region
+from payung.registry import nik as nik_rules
 from payung.registry.models import Group, Sex, Status
 from payung.registry.services import EngagementData, PersonData
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text box in the Indonesian order (30/04/1985): quicker than a picker for a birth date typed from a
+    paper record, and the same on every phone whatever its language."""
 
     def __init__(self):
-        super().__init__(format="%Y-%m-%d")
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": _("hh/bb/tttt"), "autocomplete": "off"})
 
 
 def date_field(label, required: bool = False) -> forms.DateField:
@@ -37,6 +40,7 @@ class RupiahField(forms.IntegerField):
 
 class Form(forms.Form):
     required_css_class = "required"
+    label_suffix = ""
 
 
 class ServiceForm(Form):
@@ -76,6 +80,15 @@ class PersonForm(ServiceForm):
         help_text=_("Nomor kartu peserta BPJS Ketenagakerjaan, 11 digit."),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
+
+    def clean_nik(self) -> str:
+        """The NIK's own faults at once, next to the field; agreement with birth date and sex is the
+        service's check (it needs the other fields)."""
+        info = nik_rules.parse(self.cleaned_data["nik"])
+        if not info.valid:
+            lang = translation.get_language() or "id"
+            raise forms.ValidationError([r.text(lang) for r in info.reasons])
+        return info.nik
 
     def __init__(self, *args, region: Region, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,7 +30,14 @@ from payung.web.forms import EngagementForm, NewPersonForm, PersonForm, StatusFo
 PAGE_SIZE = 50
 
 
-class LoginView(auth_views.LoginView):
+class NoColonLabels:
+    """Django's own auth forms, with labels like ours (no trailing colon)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "label_suffix": ""}
+
+
+class LoginView(NoColonLabels, auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
 
@@ -42,7 +49,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(NoColonLabels, auth_views.PasswordChangeView):
     template_name = "web/password_change.html"
     success_url = reverse_lazy("home")
     extra_context = {"title": gettext_lazy("Ganti kata sandi")}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from babel.numbers import format_decimal
 from django import template
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from payung.registry.models import Status
+from payung.registry.models import Group, Sex, Status
 
 register = template.Library()
 
@@ -46,12 +49,47 @@ def action_label(action: str) -> str:
     return action_labels().get(action, action)
 
 
+HIDDEN_FIELDS = {"id", "person_id", "region_id", "created_at", "updated_at", "name_key", "sound_first", "sound_last"}
+
+
+def _field_labels() -> dict[str, str]:
+    from payung.web.forms import EngagementForm, PersonForm, StatusForm
+
+    labels = {}
+    for form in (PersonForm, EngagementForm, StatusForm):
+        labels.update({name: field.label for name, field in form.base_fields.items()})
+    labels["village_id"], labels["unit_id"] = labels["village_code"], labels["unit"]
+    return labels
+
+
+def _value(field: str, value) -> object:
+    """A stored value as people read it: choice labels, dates as 30 Apr 1985, rupiah with separators."""
+    if value in (None, ""):
+        return ""
+    choices = {"sex": Sex.choices, "group": Group.choices, "status": Status.choices}.get(field)
+    if choices:
+        return dict(choices).get(value, value)
+    if field.endswith("date") and isinstance(value, str):
+        try:
+            return date_format(dt.date.fromisoformat(value[:10]), "j M Y")
+        except ValueError:
+            return value
+    return angka(value) if field == "monthly_wage" else value
+
+
 @register.filter
 def changes(event) -> list[tuple[str, object, object]]:
-    """(field, before, after) for every key an audit event touched, in a stable order."""
+    """(label, before, after) for every field an audit event changed, readable, empty values left out."""
     before, after = event.before or {}, event.after or {}
-    keys = sorted(set(before) | set(after))
-    return [(k, before.get(k, ""), after.get(k, "")) for k in keys if k not in {"id", "updated_at"}]
+    labels = _field_labels()
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        if key in HIDDEN_FIELDS or not isinstance(before.get(key, ""), str | int | None):
+            continue
+        old, new = _value(key, before.get(key)), _value(key, after.get(key))
+        if old != new:
+            rows.append((labels.get(key, key), old, new))
+    return rows
 
 
 @register.filter
