@@ -5,9 +5,9 @@
 Takes the demo people of Kab. TTU, registers a share of them (--rate) a second time the way rosters do it
 (a NIK typo: one wrong digit or two swapped digits; the name with Muh./M. for Muhammad, a title, a
 misspelt vowel; day and month of birth swapped), writes all of them into DATABASE_URL (default: a fresh
-SQLite file under var/) and times ``duplicates.find_candidates`` end to end (read the region, Splink on
-DuckDB, store the candidates) and the linkage step alone. Precision and recall are measured against the
-planted pairs. Prints its figures; not a test.
+SQLite file in a temporary directory) and times ``duplicates.find_candidates`` end to end (read the
+region, Splink on DuckDB, store the candidates) and the linkage step alone. Precision and recall are
+measured against the planted pairs. Prints its figures; not a test.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import os
 import random
 import re
+import tempfile
 import time
 
 REGION = "5303"
@@ -43,7 +44,7 @@ def name_variant(name: str, rng: random.Random) -> str:
         return rng.choice(TITLES) + name
     if roll < 0.6:
         return re.sub(r",.*$", "", name) + rng.choice(SUFFIXES)
-    spots = [i for i, c in enumerate(name) if c.lower() in VOWELS]
+    spots = [i for i, c in enumerate(name) if i and c.lower() in VOWELS]  # keep the first letter
     if not spots:
         return name.upper()
     i = rng.choice(spots)
@@ -80,7 +81,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///var/bench-duplicates-{os.getpid()}.sqlite3")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='payung-dup-')}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "payung.settings")
     import django
 
@@ -95,7 +96,8 @@ def main() -> None:
     from payung.registry.models import DuplicateCandidate, Person
 
     base = people.generate(REGION, scale=1.0, seed=args.seed).people.height
-    demo = people.generate(REGION, scale=args.people / base * 1.02, seed=args.seed).people.unique("nik")
+    demo = people.generate(REGION, scale=args.people / base * 1.02, seed=args.seed).people
+    demo = demo.unique("nik", maintain_order=True)
     originals = demo.head(int(args.people / (1 + args.rate)))
     frame, truth = plant(originals, args.rate, args.seed)
     print(f"{frame.height:,} people, {len(truth):,} planted duplicate pairs")

@@ -151,7 +151,7 @@ MONTHS = [
 
 
 def generate(rows: int, seed: int = 7) -> pl.DataFrame:
-    """A Kota Kupang non-ASN roster as operators write it: mixed date and wage formats, ~1% bad rows."""
+    """A Kota Kupang non-ASN roster as operators write it: mixed date and wage formats, 0.6% bad rows."""
     i = pl.int_range(rows, dtype=pl.Int64)
 
     def pick(salt: int, size: int) -> pl.Expr:
@@ -165,7 +165,7 @@ def generate(rows: int, seed: int = 7) -> pl.DataFrame:
         born.dt.month().cast(pl.Utf8).str.zfill(2), (born.dt.year() % 100).cast(pl.Utf8).str.zfill(2),
         (i // 6 % 9999 + 1).cast(pl.Utf8).str.zfill(4),
     )  # fmt: skip
-    fault = pick(9, 1000)  # 10 in 1000 rows are bad, in five ways
+    fault = pick(9, 1000)  # 6 in 1000 rows are bad, in five ways
     month_name = pl.lit(pl.Series(MONTHS)).gather(born.dt.month().cast(pl.Int64) - 1)
     birth_text = (
         pl.when(fault == 3).then(pl.lit("31/02/1985"))
@@ -208,7 +208,7 @@ def peak_mib() -> float:
 def setup_django(database_url: str, var: Path) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["PAYUNG_VAR"] = str(var)
-    os.environ["PAYUNG_MAX_UPLOAD_BYTES"] = str(2**30)  # a million rows is ~150 MiB, over the web upload limit
+    os.environ["PAYUNG_MAX_UPLOAD_BYTES"] = str(2**30)  # a million rows (~150 MiB) is over the web limit
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "payung.settings")
     import django
     from django.core.management import call_command

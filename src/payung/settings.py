@@ -94,7 +94,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are served from the packages by WhiteNoise; production may collect them with collectstatic.
+STATIC_ROOT = os.environ.get("PAYUNG_STATIC_ROOT") or None
 MEDIA_ROOT = VAR_DIR / "files"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

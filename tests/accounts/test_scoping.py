@@ -24,7 +24,7 @@ from payung.api.api import api as ninja_api
 from payung.audit.models import AuditEvent
 from payung.registry.models import DuplicateCandidate, ImportBatch, Person
 from tests.api.conftest import BASE
-from tests.api.world import build
+from tests.api.world import FAST_HASHERS, build
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,8 @@ NOT_FOUND = {"detail": "Tidak ditemukan."}
 
 
 @pytest.fixture
-def world(db, tmp_path):
+def world(db, tmp_path, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     return build(tmp_path)
 
 

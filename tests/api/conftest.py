@@ -2,13 +2,14 @@ import json
 
 import pytest
 
-from tests.api.world import build
+from tests.api.world import FAST_HASHERS, build
 
 BASE = "/api/v1"
 
 
 @pytest.fixture
-def world(db, tmp_path):
+def world(db, tmp_path, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     return build(tmp_path)
 
 

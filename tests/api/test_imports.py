@@ -28,13 +28,12 @@ def media(settings, tmp_path):
 def _upload(api, who: str, region: str = "5371", **fields):
     roster = BytesIO(ROSTER.encode())
     roster.name = "daftar-dlhk.csv"
-    return api(
-        who, "post", "/imports", {"region": region, "group": "non_asn", **fields}, files={"file": roster}
-    )
+    body = {"region": region, "group": "non_asn", "unit": "U5371", **fields}
+    return api(who, "post", "/imports", body, files={"file": roster})
 
 
 def test_import_returns_counts_issues_and_the_batch(api, world):
-    response = _upload(api, "kupang", unit=world.kupang.unit.code)
+    response = _upload(api, "kupang")
     assert response.status_code == 201, response.content
     data = response.json()
     assert (data["imported"], data["rejected"], data["state"]) == (1, 1, "committed")

@@ -21,6 +21,7 @@ from payung.registry.services import EngagementData, PersonData
 
 KUPANG, TTU, NTT = "5371", "5303", "53"
 PASSWORD = "rahasia-ujian-123"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: PBKDF2 costs ~0.5 s a user
 
 
 @dataclass

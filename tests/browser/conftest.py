@@ -82,7 +82,10 @@ def switch_language(page, lang: str) -> None:
 
 
 def screenshot(page, name: str) -> Path:
+    """The whole page; on a phone also what the first screen shows (``-fold``), as a user first sees it."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    if page.viewport_size["width"] < DESKTOP["width"]:
+        page.screenshot(path=str(SCREENS / f"{name}-fold.png"))
     return path

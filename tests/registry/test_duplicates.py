@@ -63,12 +63,12 @@ def test_linkage_evidence_says_what_agreed():
     assert evidence[(1, 2)] == {
         "name": "sounds_alike",
         "birth_date": "same",
-        "nik": "sequence_one_edit",
+        "nik": "sequence_typo",
         "sex": "same",
         "birth_place": "same",
     }
     assert evidence[(3, 4)]["birth_date"] == "day_month_swapped"
-    assert evidence[(3, 4)]["nik"] == "one_edit"  # the NIK carries the swapped date too
+    assert evidence[(3, 4)]["nik"] == "typo"  # the NIK carries the swapped date too
     assert evidence[(5, 6)]["name"] == "same"
 
 
@@ -257,8 +257,8 @@ def test_same_nik_in_another_region_is_a_candidate(region, people, reviewer):
 
 
 def test_describe_evidence_in_indonesian():
-    assert duplicates.describe({"nik": "one_edit", "birth_date": "day_month_swapped"}) == [
-        "NIK: beda satu digit",
+    assert duplicates.describe({"nik": "typo", "birth_date": "day_month_swapped"}) == [
+        "NIK: salah ketik",
         "Tanggal lahir: tanggal dan bulan tertukar",
     ]
 

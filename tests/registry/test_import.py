@@ -101,6 +101,21 @@ def test_error_file_round_trip(tmp_path, kupang):
     assert Person.objects.filter(region=kupang).count() == 2
 
 
+def test_stored_issues_are_capped_but_counted(tmp_path, kupang, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_STORED_ISSUES", 2)
+    bad = [[f"53710170048500{i}", "", "30/04/1985", "P", "1", "X"] for i in range(3)]  # 15 digits, no name
+    batch = importer.preview(write_csv(tmp_path / "r.csv", [HEADER, *bad]), filename="r.csv", region=kupang)
+    assert batch.rejected == 3 and batch.issues.count() == 3
+    assert "4 catatan lain" in batch.issues.get(code="truncated").message
+    assert openpyxl.load_workbook(batch.error_file).active.max_row == 4  # every rejected row is in the file
+
+
+def test_a_file_of_only_bad_rows_commits_nothing(tmp_path, kupang):
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, BAD]), kupang)
+    assert (batch.state, batch.imported, batch.rejected) == ("committed", 0, 1)
+    assert Person.objects.count() == 0
+
+
 def test_same_file_twice_changes_nothing(tmp_path, kupang):
     path = write_csv(tmp_path / "r.csv", [HEADER, *GOOD])
     first = run(path, kupang)

@@ -53,10 +53,6 @@ def test_compose_then_parse_gives_back_what_went_in(district, born, sex, sequenc
     assert nik.parse(info.nik, birth_date=birth_date, sex=sex, today=today).valid
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nik.encoded_birth drops 29 Feb instead of trying year-100; fix it there and remove this marker",
-)
 def test_a_centenarian_born_on_29_february_reads_back_in_the_same_leap_year():
     # 29 Feb 1928 seen on 10 Jan 2028: year 28 must go back a century, and 1928 was a leap year.
     info = nik.parse(nik.compose("530301", dt.date(1928, 2, 29), nik.MALE, 1), today=dt.date(2028, 1, 10))
@@ -79,14 +75,7 @@ REASONS = {
 }
 
 
-# nik.message(code, lang, **params) collides with the "code" param of the region reason (TypeError):
-# rename the parameter there (e.g. message(reason_code, ...)) and drop this marker.
-REGION_BUG = pytest.mark.xfail(strict=True, raises=TypeError, reason="nik.message: 'code' argument clash")
-
-
-@pytest.mark.parametrize(
-    "code", [pytest.param(c, marks=REGION_BUG) if c == "region" else c for c in sorted(nik.MESSAGES)]
-)
+@pytest.mark.parametrize("code", sorted(nik.MESSAGES))
 def test_every_reason_is_given_and_has_a_message_in_both_languages(code):
     raw, birth_date, sex = REASONS[code]
     info = nik.parse(raw, birth_date=birth_date, sex=sex, today=TODAY)

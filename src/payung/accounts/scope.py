@@ -22,11 +22,19 @@ def region_prefix(user) -> str | None:
     return "" if user.is_superuser else None
 
 
-def regions_filter(user, field: str = "region_id") -> dict[str, str]:
+def regions_filter(user, field: str = "region_id") -> dict[str, object]:
+    """Lookup kwargs for ``field`` (a Region foreign key ``*_id`` or a plain code column)."""
     prefix = region_prefix(user)
     if prefix is None:
         return {f"{field}__in": []}
-    return {f"{field}__startswith": prefix} if prefix else {}
+    if not prefix:
+        return {}
+    if len(prefix) == 4:  # a kab/kota: its own rows, an exact (indexed) match
+        return {field: prefix}
+    # A province: every kab/kota below it. Django refuses __startswith on a foreign key's attname,
+    # but region__code__startswith compiles to the same column (no join).
+    lookup = field.removesuffix("_id") + "__code" if field.endswith("_id") else field
+    return {f"{lookup}__startswith": prefix}
 
 
 def people(user, queryset: QuerySet | None = None) -> QuerySet:

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from payung.accounts import scope
@@ -89,7 +89,7 @@ def create_import(
             lang=translation.get_language() or "id",
             channel="api",
         )
-    return 201, _out(batch)
+    return Status(201, _out(batch))
 
 
 @router.get("/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="Hasil satu impor")

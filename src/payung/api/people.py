@@ -6,7 +6,7 @@ from dataclasses import fields
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from payung.accounts import scope
 from payung.api import queries
@@ -107,7 +107,7 @@ def create_person(request, payload: PersonIn):
         person = services.create_person(user, region, data, channel="api")
         if payload.engagement:
             services.add_engagement(user, person, _engagement_data(payload.engagement), channel="api")
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch(
@@ -140,7 +140,7 @@ def add_engagement(request, person_id: int, payload: EngagementIn):
     require_editor(request.auth)
     _check_unit(request.auth, payload.unit_id)
     engagement = services.add_engagement(request.auth, person, _engagement_data(payload), channel="api")
-    return 201, Engagement.objects.select_related("unit").get(pk=engagement.pk)
+    return Status(201, Engagement.objects.select_related("unit").get(pk=engagement.pk))
 
 
 @router.post(
@@ -165,7 +165,7 @@ def change_status(request, person_id: int, payload: StatusIn):
         engagement=engagement,
         channel="api",
     )
-    return 201, change
+    return Status(201, change)
 
 
 class UnitFilter(Schema):

@@ -209,6 +209,8 @@ def _create_stage(cursor, columns: list[str], table: str = STAGE) -> None:
 
 
 def _load_stage(cursor, frame: pl.DataFrame, table: str = STAGE) -> None:
+    if frame.is_empty():
+        return
     columns = ", ".join(frame.columns)
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
@@ -216,8 +218,10 @@ def _load_stage(cursor, frame: pl.DataFrame, table: str = STAGE) -> None:
                 copy.write(part.write_csv(include_header=False))
         cursor.execute(f"ANALYZE {table}")
         return
+    # Binding parameters is what costs here: columns with no value at all stay out (the stage has NULL).
+    frame = frame.select(c for c in frame.columns if frame.get_column(c).null_count() < frame.height)
     text = frame.with_columns(pl.col(c).cast(pl.Utf8) for c in frame.columns if c in DATES)
-    marks = ", ".join(["%s"] * frame.width)
+    columns, marks = ", ".join(frame.columns), ", ".join(["%s"] * frame.width)
     for part in text.iter_slices(SLICE_ROWS):
         rows = zip(*(column.to_list() for column in part.iter_columns()), strict=True)
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)

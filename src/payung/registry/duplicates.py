@@ -42,11 +42,10 @@ LEVEL_LABELS = {
     "different": gettext_lazy("berbeda"),
     "missing": gettext_lazy("kosong"),
     "day_month_swapped": gettext_lazy("tanggal dan bulan tertukar"),
-    "typo": gettext_lazy("beda satu karakter"),
-    "one_edit": gettext_lazy("beda satu digit"),
-    "sequence_one_edit": gettext_lazy("beda satu digit pada nomor urut"),
+    "typo": gettext_lazy("salah ketik"),
+    "sequence_typo": gettext_lazy("beda 1-2 digit, termasuk nomor urut"),
+    "three_digits": gettext_lazy("beda 3 digit"),
     "first_last_alike": gettext_lazy("nama depan dan belakang mirip"),
-    "two_edits": gettext_lazy("beda dua digit"),
     "other_region": gettext_lazy("terdaftar juga di wilayah lain"),
 }
 

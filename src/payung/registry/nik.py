@@ -45,9 +45,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def message(code: str, lang: str = "id", **params: object) -> str:
-    """The reason ``code`` in Indonesian (default) or English."""
-    text = MESSAGES[code][1 if lang.startswith("en") else 0]
+def message(reason_code: str, lang: str = "id", **params: object) -> str:
+    """The reason ``reason_code`` in Indonesian (default) or English."""
+    text = MESSAGES[reason_code][1 if lang.startswith("en") else 0]
     return text.format(**params)
 
 
@@ -100,8 +100,11 @@ def encoded_birth(nik: str, today: dt.date) -> tuple[dt.date | None, str]:
         born = dt.date(year, month, day)
     except ValueError:
         return None, sex
-    if born > today:
-        born = born.replace(year=year - 100) if not (month == 2 and day == 29) else None
+    if born > today:  # the same two digits a century earlier (29 Feb may exist in only one of them)
+        try:
+            born = dt.date(year - 100, month, day)
+        except ValueError:
+            return None, sex
     return born, sex
 
 

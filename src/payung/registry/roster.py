@@ -777,12 +777,12 @@ def _issues(work: pl.DataFrame, checks: list[_Check], sheet: Sheet, lang: str) -
         .filter(check.failed.fill_null(False))
         .select(
             pl.col(LINE),
-            pl.lit(_column_label(sheet, check.column, lang)).alias("column"),
+            pl.lit(_column_label(sheet, check.column)).alias("column"),
             pl.lit("error").alias("severity"),
             pl.lit(check.code).alias("code"),
-            _fmt(
-                check.code, lang, {"column": _column_label(sheet, check.column, lang), **check.params}
-            ).alias("message"),
+            _fmt(check.code, lang, {"column": _column_label(sheet, check.column), **check.params}).alias(
+                "message"
+            ),
             pl.lit(order, pl.Int32).alias("_order"),
         )
         for order, check in enumerate(checks)
@@ -790,7 +790,7 @@ def _issues(work: pl.DataFrame, checks: list[_Check], sheet: Sheet, lang: str) -
     return pl.concat(parts).collect().cast(_ISSUE_SCHEMA)  # type: ignore[arg-type]
 
 
-def _column_label(sheet: Sheet, column: str, lang: str) -> str:
+def _column_label(sheet: Sheet, column: str) -> str:
     """The operator's own header, or the first alias when the file has no such column."""
     return sheet.header_of(column) if column in sheet.columns else ALIASES[column][0]
 

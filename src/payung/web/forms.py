@@ -40,7 +40,10 @@ class RupiahField(forms.IntegerField):
 
 class Form(forms.Form):
     required_css_class = "required"
-    label_suffix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields; a colon adds nothing
+        super().__init__(*args, **kwargs)
 
 
 class ServiceForm(Form):

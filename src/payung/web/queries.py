@@ -61,10 +61,20 @@ def filter_people(user, *, unit=None, group: str = "", status: str = "") -> Quer
     return qs
 
 
-def person_trail(person: Person, limit: int = 50) -> QuerySet:
-    """Audit events about this person and about their engagements, newest first."""
+VIEW = "person.view"
+
+
+def person_trail(person: Person, limit: int = 50) -> dict:
+    """The person's audit trail, newest first: changes (to the person and their engagements) and, apart,
+    the views of the full record, which would otherwise bury the changes."""
     engagement_ids = [str(pk) for pk in person.engagements.values_list("id", flat=True)]
-    return AuditEvent.objects.filter(
+    events = AuditEvent.objects.filter(
         Q(object_type="registry.person", object_id=str(person.pk))
         | Q(object_type="registry.engagement", object_id__in=engagement_ids)
-    ).select_related("actor")[:limit]
+    ).select_related("actor")
+    views = events.filter(action=VIEW)
+    return {
+        "changes": events.exclude(action=VIEW)[:limit],
+        "views": views[:20],
+        "view_count": views.count(),
+    }

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from payung.registry.models import Group, Sex, Status
+from payung.registry.models import Group, Sex, Status, Unit
 
 register = template.Library()
 
@@ -59,6 +59,7 @@ def _field_labels() -> dict[str, str]:
     for form in (PersonForm, EngagementForm, StatusForm):
         labels.update({name: field.label for name, field in form.base_fields.items()})
     labels["village_id"], labels["unit_id"] = labels["village_code"], labels["unit"]
+    labels["status"] = _("Status")
     return labels
 
 
@@ -74,6 +75,8 @@ def _value(field: str, value) -> object:
             return date_format(dt.date.fromisoformat(value[:10]), "j M Y")
         except ValueError:
             return value
+    if field == "unit_id":
+        return Unit.objects.filter(pk=value).values_list("name", flat=True).first() or value
     return angka(value) if field == "monthly_wage" else value
 
 
