@@ -6,6 +6,7 @@ Each page must load without a server error and show no untranslated leftovers in
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from payung.registry import importer, services
 from payung.registry.models import Person
@@ -78,13 +79,17 @@ def populate(world, tmp_path) -> dict:
             mismatch=compose("537102", dt.date(1982, 2, 3), "P", 13),
         )
     )
-    batch = importer.preview(
-        roster, filename=roster.name, region=kupang.region, unit=kupang.unit, user=world.users["kupang"]
-    )
-    return {"batch": batch}
+    batches = {
+        lang: importer.preview(
+            roster, filename=roster.name, region=kupang.region, unit=kupang.unit, user=world.users["kupang"],
+            lang=lang,
+        )
+        for lang in ("id", "en")
+    }  # fmt: skip
+    return {"batches": batches, "roster": roster}
 
 
-def pages(world, extra) -> list[tuple[str, str]]:
+def pages(world, extra, lang: str) -> list[tuple[str, str]]:
     person = world.kupang.person
     return [
         ("home", "/"),
@@ -96,7 +101,7 @@ def pages(world, extra) -> list[tuple[str, str]]:
         ("engagement-add", f"/orang/{person.pk}/penugasan/"),
         ("status-change", f"/orang/{person.pk}/status/"),
         ("import-upload", "/impor/"),
-        ("import-preview", f"/impor/{extra['batch'].pk}/"),
+        ("import-preview", f"/impor/{extra['batches'][lang].pk}/"),
         ("import-history", "/impor/riwayat/"),
         ("duplicates", "/duplikat/"),
         ("duplicate-compare", f"/duplikat/{world.kupang.candidate.pk}/"),
@@ -112,10 +117,21 @@ def visit_all(page, live_server, world, extra, size: str, lang: str) -> None:
     if lang == "en":
         switch_language(page, "en")
         assert page.locator("html").get_attribute("lang") == "en"
-    for name, path in pages(world, extra):
+    for name, path in pages(world, extra, lang):
         response = page.goto(live_server.url + path)
         assert response.status == (404 if name == "not-found" else 200), name
         screenshot(page, f"{name}-{size}-{lang}")
+
+
+def upload_through_the_wizard(page, live_server, roster, lang: str) -> None:
+    """The upload form's script sends the file with a progress bar and lands on the preview."""
+    page.goto(f"{live_server.url}/impor/")
+    page.set_input_files("#id_file", str(roster))
+    page.select_option("#id_unit", label="Dinas Kota Kupang")
+    page.click("form[data-upload] button.primary")
+    page.wait_for_url(re.compile(r".*/impor/\d+/$"))
+    assert page.locator("table.issues tbody tr").count() == 3
+    screenshot(page, f"import-uploaded-desktop-{lang}")
 
 
 def show_errors_and_log_out(page, live_server, lang: str) -> None:
@@ -142,4 +158,5 @@ def test_every_page(transactional_db, live_server, open_context, tmp_path, setti
             page = open_context(viewport, "id").new_page()
             visit_all(page, live_server, world, extra, size, lang)
             if size == "desktop":
+                upload_through_the_wizard(page, live_server, extra["roster"], lang)
                 show_errors_and_log_out(page, live_server, lang)

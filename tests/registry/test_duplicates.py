@@ -285,3 +285,14 @@ def test_cli_find_and_list(region, people):
 def test_cli_unknown_region(db):
     with pytest.raises(CommandError, match="9999"):
         call_command("duplicates", "find", "--region", "9999")
+
+
+def test_cli_find_acts_as_the_given_user(region, people, reviewer):
+    User.objects.create_user("lihat", password="x" * 12, role=Role.VIEWER, region_id=KUPANG)
+    with pytest.raises(CommandError, match="tidak berhak"):
+        call_command("duplicates", "find", "--region", KUPANG, "--user", "lihat")
+    with pytest.raises(CommandError, match="5303 tidak ditemukan"):
+        call_command("duplicates", "find", "--region", TTU, "--user", "verif")
+    assert not DuplicateCandidate.objects.exists()
+    call_command("duplicates", "find", "--region", KUPANG, "--user", "verif", stdout=StringIO())
+    assert AuditEvent.objects.get(action="duplicates.find").actor == reviewer

@@ -141,7 +141,7 @@ PIECES = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     st.lists(
         st.one_of(st.sampled_from(PIECES), st.text(st.characters(max_codepoint=0x17F), max_size=8)),

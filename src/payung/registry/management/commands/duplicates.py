@@ -1,8 +1,9 @@
 """`payung duplicates find --region CODE [--threshold P] [--json]`, `payung duplicates list --region CODE`.
 
 ``find`` runs duplicate detection over one kab/kota and stores the probable pairs in the review queue;
-``list`` prints the open pairs (NIKs masked). Merging and dismissing need a reviewer's reason and happen in
-the web UI or the API.
+``list`` prints the open pairs (NIKs masked). Both take ``--user`` (see payung.accounts.cli): a region
+outside that user's scope is "not found", ``find`` needs a reviewing role, ``list`` shows only pairs whose
+two people the user may see. Merging and dismissing need a reviewer's reason: web UI or API.
 """
 
 from __future__ import annotations
@@ -13,15 +14,9 @@ import time
 from django.core.management import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from payung.accounts import cli, scope
 from payung.regions.models import Region
 from payung.registry import duplicates
-
-
-def _region(code: str) -> Region:
-    region = Region.objects.filter(code=code, level=Region.Level.REGENCY).first()
-    if region is None:
-        raise CommandError(_("Kabupaten/kota dengan kode %(code)s tidak ditemukan.") % {"code": code})
-    return region
 
 
 def _side(person) -> dict:
@@ -41,20 +36,23 @@ class Command(BaseCommand):
         for sub in (find, listing):
             sub.add_argument("--region", required=True)
             sub.add_argument("--json", action="store_true", dest="as_json")
+            cli.add_user_argument(sub)
 
     def handle(self, *args, action: str, **options):
-        region = _region(options["region"])
+        user = cli.acting_user(options)
+        region = cli.tenant(user, options["region"])
         if action == "find":
-            self._find(region, options)
+            cli.require_reviewer(user)  # after the lookup: "not found" before "not allowed"
+            self._find(user, region, options)
         else:
-            self._list(region, options["as_json"])
+            self._list(user, region, options["as_json"])
 
-    def _find(self, region: Region, options: dict) -> None:
+    def _find(self, user, region: Region, options: dict) -> None:
         threshold = options["threshold"]
         if not 0 < threshold <= 1:
             raise CommandError(_("Ambang harus di antara 0 dan 1."))
         started = time.perf_counter()
-        new = duplicates.find_candidates(region, threshold=threshold, channel="cli")
+        new = duplicates.find_candidates(region, user=user, threshold=threshold, channel="cli")
         seconds = round(time.perf_counter() - started, 2)
         total = duplicates.open_candidates(region).count()
         if options["as_json"]:
@@ -66,7 +64,11 @@ class Command(BaseCommand):
                 % {"region": region.name, "new": new, "open": total, "s": seconds}
             )
 
-    def _list(self, region: Region, as_json: bool) -> None:
+    def _list(self, user, region: Region, as_json: bool) -> None:
+        candidates = duplicates.open_candidates(region)
+        if user is not None:
+            visible = scope.people(user).values("id")
+            candidates = candidates.filter(left_id__in=visible, right_id__in=visible)
         rows = [
             {
                 "id": c.pk,
@@ -75,7 +77,7 @@ class Command(BaseCommand):
                 "right": _side(c.right),
                 "evidence": [str(text) for text in duplicates.describe(c.evidence)],
             }
-            for c in duplicates.open_candidates(region)
+            for c in candidates
         ]
         if as_json:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
