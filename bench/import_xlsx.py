@@ -5,7 +5,8 @@
 The file is written like an operator's: text NIKs, real date cells for birth dates, numbers for wages.
 "calamine alone" is opening the workbook and ``to_python()`` of its first sheet, the least any import must do.
 "Import" is ``importer.run``: read, validate, store issues and the error file, and commit into a fresh
-SQLite database (or --database-url). Best of three for the read; target ratio <= 1.5.
+SQLite database (or --database-url). "Preview" is the same without the commit (``--dry-run``): reading
+and checking only. Best of three for the calamine read; target ratio <= 1.5.
 """
 
 from __future__ import annotations
@@ -73,14 +74,19 @@ def main() -> None:
         from payung.regions.models import Region
         from payung.registry import importer
 
+        region = Region.objects.get(code="5371")
         started = time.perf_counter()
-        batch = importer.run(path, filename=path.name, region=Region.objects.get(code="5371"), channel="cli")
+        importer.run(path, filename=path.name, region=region, channel="cli", dry_run=True)
+        checked = time.perf_counter() - started
+        started = time.perf_counter()
+        batch = importer.run(path, filename=path.name, region=region, channel="cli")
         total = time.perf_counter() - started
         result = importer.summary(batch)
     print(json.dumps({
         "rows": result["total"], "imported": result["imported"], "rejected": result["rejected"],
-        "calamine_read_seconds": round(read, 2), "import_seconds": round(total, 2),
-        "ratio": round(total / read, 2), "peak_rss_mib": round(peak_mib()),
+        "calamine_read_seconds": round(read, 2),
+        "preview_seconds": round(checked, 2), "preview_ratio": round(checked / read, 2),
+        "import_seconds": round(total, 2), "ratio": round(total / read, 2), "peak_rss_mib": round(peak_mib()),
     }))  # fmt: skip
 
 

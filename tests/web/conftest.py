@@ -6,6 +6,8 @@ from tests.api.world import PASSWORD, build
 @pytest.fixture
 def world(db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "files"
+    # Four users a test: the production hasher's deliberate slowness would be most of the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build(tmp_path)
 
 

@@ -40,6 +40,8 @@ def action_labels() -> dict[str, str]:
         "duplicate.merge": _("Duplikat digabung"),
         "duplicate.dismiss": _("Bukan duplikat"),
         "import.commit": _("Diimpor"),
+        "import.failed": _("Impor gagal"),
+        "duplicates.find": _("Pencarian duplikat"),
         "export": _("Ekspor"),
     }
 
@@ -49,7 +51,16 @@ def action_label(action: str) -> str:
     return action_labels().get(action, action)
 
 
-HIDDEN_FIELDS = {"id", "person_id", "region_id", "created_at", "updated_at", "name_key", "sound_first", "sound_last"}
+HIDDEN_FIELDS = {
+    "id",
+    "person_id",
+    "region_id",
+    "created_at",
+    "updated_at",
+    "name_key",
+    "sound_first",
+    "sound_last",
+}
 
 
 def _field_labels() -> dict[str, str]:
