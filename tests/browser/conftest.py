@@ -1,7 +1,8 @@
 """Shared browser fixtures: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Use ``page`` (a fresh context at 1366x768, Indonesian) and ``log_in(page, live_server, username, password)``;
-``open_context(viewport, lang)`` gives further contexts (phone size, English).
+Use ``regions`` (a transactional database with the region table filled), ``page`` (a fresh context at
+1366x768, Indonesian) and ``log_in(page, live_server, username, password)``; ``open_context(viewport, lang)``
+gives further contexts (phone size, English).
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ SCREENS = Path("test-artifacts/screens")
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are
 # still synchronous and safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture
+def regions(transactional_db):
+    """A transactional test empties every table when it ends, the regions loaded by migration too; the
+    next browser test puts them back (a few seconds) rather than trusting the order tests run in."""
+    from payung.regions.loader import load_regions
+    from payung.regions.models import Region
+
+    load_regions(Region)
 
 
 @pytest.fixture(scope="session")

@@ -115,3 +115,11 @@ def test_name_search_reads_through_indexes(people):
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "sound_first" in sql and "sound_last" in sql
     assert all("LIMIT" in q["sql"] or "IN (" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_near_surname_is_not_hidden_by_a_person_whose_words_both_sound_like_the_query(db):
+    # "Agustina Agustina" matches both sound keys of "Agustina Fernandes"; the real Fernandez must still come.
+    person(KUPANG, "5371011504850011", "Agustina Agustina", "P")
+    person(KUPANG, "5371011504850012", "Agustina Fernandez, S.Sos.", "P")
+    found = search_people(kupang(), "Agustina Fernandes")
+    assert names_of(found)[0] == "Agustina Fernandez, S.Sos."

@@ -27,7 +27,7 @@ from payung.registry.models import Engagement, ImportBatch, ImportIssue, Person,
 log = logging.getLogger(__name__)
 
 MAX_STORED_ISSUES = 10_000  # issues kept as rows per batch; the error file always has every rejected row
-META = "batch.json"  # options and full counts the ImportBatch model has no field for
+META = "batch.json"  # what the ImportBatch model has no field for: language, upload name, units created
 
 
 def preview(
@@ -53,7 +53,7 @@ def commit(batch: ImportBatch, *, user=None, channel: str = "web") -> ImportBatc
     if not upload.is_file():
         return _fail(batch, roster.message("upload_missing", meta["lang"]), user, channel)
     try:
-        checked = _check(batch, upload, meta["group"], meta["lang"])
+        checked = _check(batch, upload, meta["lang"])
     except roster.FileProblem as problem:
         return _fail(batch, problem.text(meta["lang"]), user, channel)
     return _commit(batch, checked, user, channel)
@@ -80,19 +80,18 @@ def run(
 
 def summary(batch: ImportBatch) -> dict[str, object]:
     """What the CLI and the API report about a batch."""
-    counts = _meta(batch).get("counts", {})
     return {
         "batch": batch.pk,
         "state": batch.state,
         "file": batch.filename,
         "sha256": batch.sha256,
         "total": batch.total_rows,
-        "imported": counts.get("imported", 0),
-        "updated": counts.get("updated", 0),
+        "imported": batch.imported - batch.updated,
+        "updated": batch.updated,
         "unchanged": batch.unchanged,
         "rejected": batch.rejected,
-        "warnings": counts.get("warnings", batch.issues.filter(severity="warning").count()),
-        "units_created": counts.get("units_created", []),
+        "warnings": batch.warnings,
+        "units_created": _meta(batch).get("units_created", []),
         "error_file": batch.error_file or None,
         "message": batch.message,
     }
@@ -103,32 +102,31 @@ def _preview(
     path: Path, filename: str, region: Region, unit: Unit | None, group: str, user, lang: str
 ) -> tuple[ImportBatch, roster.Checked | None]:
     batch = ImportBatch.objects.create(
-        region=region, unit=unit, uploaded_by=user, filename=filename[:255], sha256=_sha256(path)
+        region=region, unit=unit, uploaded_by=user, filename=filename[:255], sha256=_sha256(path), group=group
     )
     folder = _folder(batch)
     folder.mkdir(parents=True, exist_ok=True)
-    meta = {"group": group, "lang": lang, "upload": get_valid_filename(Path(filename).name) or "roster"}
+    meta = {"lang": lang, "upload": get_valid_filename(Path(filename).name) or "roster"}
     _save_meta(batch, meta)
     try:
         roster.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)  # before copying it
         shutil.copyfile(path, folder / meta["upload"])
-        checked = _check(batch, folder / meta["upload"], group, lang)
+        checked = _check(batch, folder / meta["upload"], lang)
         with transaction.atomic():
-            warnings = _record_findings(batch, checked, folder / meta["upload"], lang)
+            _record_findings(batch, checked, folder / meta["upload"], lang)
     except roster.FileProblem as problem:
         return _fail(batch, problem.text(lang), user, "web", audit=False), None
     except Exception:  # a bug must not reach the operator as a traceback; nothing was written
         log.exception("import batch %s: preview failed", batch.pk)
         return _fail(batch, roster.message("system_error", lang), user, "web", audit=False), None
-    _save_meta(batch, {**meta, "counts": {"warnings": warnings}})
     return batch, checked
 
 
-def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path, lang: str) -> int:
-    """Issues, counts and the error file of a preview; returns how many warnings there are."""
+def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path, lang: str) -> None:
+    """Issues, counts and the error file of a preview."""
     warnings = _warnings(checked, batch.region, lang)
     _store_issues(batch, checked.issues, warnings, lang)
-    batch.total_rows, batch.rejected = checked.total, checked.rejected
+    batch.total_rows, batch.rejected, batch.warnings = checked.total, checked.rejected, warnings.height
     if batch.rejected:
         error_file = upload.with_name(f"{upload.stem}-ditolak.xlsx")
         roster.write_error_file(checked, error_file)
@@ -137,16 +135,15 @@ def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path, 
     if earlier:
         batch.message = _already_message(earlier, lang)
     batch.save()
-    return warnings.height
 
 
-def _check(batch: ImportBatch, path: Path, group: str, lang: str) -> roster.Checked:
+def _check(batch: ImportBatch, path: Path, lang: str) -> roster.Checked:
     sheet = roster.read(path, filename=batch.filename, max_bytes=settings.PAYUNG_MAX_UPLOAD_BYTES)
     region = batch.region_id
     villages = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region)
     return roster.validate(
         sheet,
-        default_group=group,
+        default_group=batch.group,
         default_unit=batch.unit.code if batch.unit_id else None,
         unit_codes=set(Unit.objects.filter(region_id=region).values_list("code", flat=True)),
         village_codes=set(villages.values_list("code", flat=True)),
@@ -211,9 +208,9 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
             if earlier:
                 counts = {"imported": 0, "updated": 0, "unchanged": checked.rows.height, "units": []}
             else:
-                counts = _write(batch, checked, meta["group"])
+                counts = _write(batch, checked)
             batch.state = ImportBatch.State.COMMITTED
-            batch.imported = counts["imported"] + counts["updated"]
+            batch.imported, batch.updated = counts["imported"] + counts["updated"], counts["updated"]
             batch.unchanged = counts["unchanged"]
             batch.message = _already_message(earlier, lang) if earlier else _outcome(batch, counts, lang)
             batch.save()
@@ -231,16 +228,15 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
         log.exception("import batch %s failed", batch.pk)
         batch.refresh_from_db()
         return _fail(batch, roster.message("system_error", lang), user, channel)
-    meta["counts"] = {**meta.get("counts", {}), **counts, "units_created": counts["units"]}
-    _save_meta(batch, meta)
+    _save_meta(batch, {**meta, "units_created": counts["units"]})
     return batch
 
 
-def _write(batch: ImportBatch, checked: roster.Checked, group: str) -> dict:
+def _write(batch: ImportBatch, checked: roster.Checked) -> dict:
     existing = set(Unit.objects.filter(region_id=batch.region_id).values_list("code", flat=True))
     unit_code = batch.unit.code if batch.unit_id else None
     result = bulk.upsert_roster(
-        checked.rows, region_code=batch.region_id, default_group=group, unit_code=unit_code
+        checked.rows, region_code=batch.region_id, default_group=batch.group, unit_code=unit_code
     )
     units = Unit.objects.filter(region_id=batch.region_id).exclude(code__in=existing)
     return {**result, "units": sorted(units.values_list("name", flat=True))}
@@ -276,7 +272,7 @@ def _already_message(earlier: ImportBatch, lang: str) -> str:
 
 def _fail(batch: ImportBatch, message: str, user, channel: str, audit: bool = True) -> ImportBatch:
     batch.state, batch.message = ImportBatch.State.FAILED, message
-    batch.imported = batch.unchanged = 0
+    batch.imported = batch.updated = batch.unchanged = 0
     batch.save()
     if audit:
         record(user, "import.failed", batch, reason=message, channel=channel)
@@ -291,7 +287,7 @@ def _folder(batch: ImportBatch) -> Path:
 def _meta(batch: ImportBatch) -> dict:
     path = _folder(batch) / META
     return (
-        json.loads(path.read_text()) if path.is_file() else {"group": "non_asn", "lang": "id", "upload": ""}
+        json.loads(path.read_text()) if path.is_file() else {"lang": "id", "upload": ""}
     )
 
 

@@ -40,10 +40,13 @@ class Unit(models.Model):
 class Person(models.Model):
     """A named person of one tenant (kab/kota). The same NIK in two tenants is flagged, not merged."""
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="people")
+    # No index of its own: the unique (region, nik) constraint leads with region_id and serves its lookups.
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="people", db_index=False
+    )
     nik = models.CharField(max_length=16)
     name = models.CharField(max_length=150)
-    name_key = models.CharField(max_length=150, db_index=True)  # normalised for search (registry.names)
+    name_key = models.CharField(max_length=150)  # normalised for search (registry.names); indexed below
     # Phonetic keys of the first and last word of name_key (registry.names.sound): people search looks
     # misspelt names up through these indexes instead of scanning every name.
     sound_first = models.CharField(max_length=40, blank=True, default="")
@@ -52,8 +55,9 @@ class Person(models.Model):
     birth_place = models.CharField(max_length=80, blank=True)
     birth_date = models.DateField()
     address = models.CharField(max_length=250, blank=True)
+    # Nothing looks people up by desa; an index would only slow every bulk import down.
     village = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     phone = models.CharField(max_length=20, blank=True)
     mother_maiden_name = models.CharField(max_length=150, blank=True)
@@ -67,6 +71,11 @@ class Person(models.Model):
         constraints = [models.UniqueConstraint(fields=["region", "nik"], name="person_nik_per_region")]
         indexes = [
             models.Index(fields=["nik"]),
+            # One index for search's name prefix: on PostgreSQL pattern ops serve LIKE 'x%' (and =), on
+            # SQLite opclasses are ignored and the plain index serves the range search uses there.
+            models.Index(
+                fields=["name_key"], name="person_name_key_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["sound_first", "sound_last"], name="person_sound_first_last"),
             models.Index(fields=["sound_last"], name="person_sound_last"),
         ]
@@ -147,10 +156,13 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    group = models.CharField(max_length=10, default="non_asn")  # for rows that name no group
     total_rows = models.PositiveIntegerField(default=0)
-    imported = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)  # rows written: new engagements plus updated ones
+    updated = models.PositiveIntegerField(default=0)  # of which rows that changed an existing record
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
     error_file = models.CharField(max_length=255, blank=True)
     message = models.TextField(blank=True)
 

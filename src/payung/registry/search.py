@@ -3,9 +3,10 @@
 Every lookup goes through an index, so a query costs the same with a thousand people or a million:
 - digits: a range on ``nik`` ("5371" <= nik < "5372"), which a plain B-tree index serves on SQLite and on
   PostgreSQL in any collation (a LIKE would need a pattern-ops index on PostgreSQL);
-- a name: candidates whose normalised name starts with the query and those whose first and last words
-  sound like words of the query (``sound_first``/``sound_last``, see registry.names); for a one-word query
-  or when there are none, also those sharing one such word. Each step reads at most ``POOL`` index
+- a name: candidates whose normalised name starts with the query, those whose first and last words
+  sound like words of the query (``sound_first``/``sound_last``, see registry.names), and those whose first
+  word sounds alike and last word nearly so; for a one-word query or when fewer than ``limit`` were found,
+  also those sharing one such word. Each step reads at most ``POOL`` index
   entries and keeps at most ``CANDIDATES`` rows of the scope. RapidFuzz ranks the candidates.
 """
 
@@ -58,9 +59,9 @@ def _by_name(queryset: QuerySet, text: str, limit: int) -> list:
     # Strong matches: the name starts with the query, or its first and last words sound like query words.
     # Names that share a single word with the query: for a one-word query, or when nothing is strong.
     candidates: dict[int, str] = {}
-    for step in [_prefix(key), Q(sound_first__in=sounds, sound_last__in=sounds)]:
+    for step in [_prefix(key), Q(sound_first__in=sounds, sound_last__in=sounds), _near(sounds)]:
         candidates.update(_candidates(queryset, step, candidates))
-    if not candidates or len(sounds) == 1:
+    if len(candidates) < limit or len(sounds) == 1:
         either = Q(sound_first__in=sounds) | Q(sound_last__in=sounds)
         candidates.update(_candidates(queryset, either, candidates))
     ranked = _rank(key, candidates, limit)
@@ -79,6 +80,14 @@ def _candidates(queryset: QuerySet, step: Q, known: dict[int, str]) -> list[tupl
     pool = queryset.model.objects.filter(step).order_by().values("pk")[:POOL]
     rows = queryset.filter(pk__in=pool).exclude(pk__in=list(known)).order_by()
     return list(rows.values_list("pk", "name_key")[:CANDIDATES])
+
+
+def _near(sounds: list[str]) -> Q:
+    """First word sounds alike and the last word's sound shares its first three letters ("prnds"/"prndj")."""
+    if len(sounds) < 2:
+        return Q(pk__in=[])
+    stem = sounds[-1][:3]
+    return Q(sound_first=sounds[0], sound_last__gte=stem, sound_last__lt=stem + "{")
 
 
 def _prefix(key: str) -> Q:
