@@ -1,8 +1,8 @@
 """Compile the translation catalogues (**/locale/*/LC_MESSAGES/django.po -> .mo) with Babel.
 
 Run at install time (`make install`) so a fresh machine needs no GNU gettext to serve English pages.
-Source strings are Indonesian (docs/decisions/0003-indonesian-source-strings.md), so only English has a catalogue
-that matters; Indonesian needs none.
+Source strings are Indonesian (docs/decisions/0003-indonesian-source-strings.md), so only English has a
+catalogue that matters; Indonesian needs none.
 """
 
 from pathlib import Path

@@ -263,7 +263,10 @@ def test_scoped_commands_take_a_user(name):
 
 def _import(tmp_path, *args: str) -> dict:
     roster = tmp_path / "daftar.csv"
-    roster.write_text("NIK,Nama,Jenis Kelamin,Tanggal Lahir\n5303014101900004,Uji Coba,P,01/01/1990\n")
+    roster.write_text(
+        "NIK,Nama,Jenis Kelamin,Tanggal Lahir,Unit Kerja\n"
+        "5303014101900004,Uji Coba,P,01/01/1990,Dinas Kab. Timor Tengah Utara\n"
+    )
     out = StringIO()
     call_command("import", "roster", str(roster), "--json", *args, stdout=out)
     return json.loads(out.getvalue())

@@ -26,7 +26,7 @@ HEADERS = TRUTH["headers"]
 
 
 @pytest.fixture
-def kupang(transactional_db, settings):
+def kupang(regions, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("demo-data", region=["5371"], verbosity=0)
     call_command("demo-users", verbosity=0)
@@ -137,7 +137,8 @@ def test_a_new_operator_imports_fixes_finds_and_merges(kupang, live_server, page
     screenshot(page, "operator-7-compare")
     candidate_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     page.check("input[name=keep][value=left]")
-    page.fill("form[action$='/gabung/'] textarea[name=reason]", "Orang yang sama: NIK salah ketik satu digit.")
+    reason = "Orang yang sama: NIK salah ketik satu digit."
+    page.fill("form[action$='/gabung/'] textarea[name=reason]", reason)
     page.click("form[action$='/gabung/'] button")
     page.wait_for_load_state()
     screenshot(page, "operator-8-merged")

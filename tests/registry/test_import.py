@@ -270,7 +270,10 @@ def test_cli_failure_is_a_message_on_stderr_and_exit_code_1(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("args", "text"),
-    [(["--region", "9999"], "bukan kabupaten/kota"), (["--region", "5371", "--unit", "NOPE"], "tidak ada")],
+    [
+        (["--region", "9999"], "Wilayah 9999 tidak ditemukan"),
+        (["--region", "5371", "--unit", "NOPE"], "Unit NOPE tidak ditemukan"),
+    ],
 )
 def test_cli_unknown_region_or_unit(tmp_path, kupang, args, text):
     with pytest.raises(CommandError, match=text):

@@ -167,3 +167,13 @@ def test_nik_faults_show_with_the_other_missing_fields(client, login, world):
     page = html(client.post(reverse("person_create"), {"nik": "5371"}))
     assert "NIK harus 16 digit, bukan 4." in page
     assert page.count('class="field invalid') >= 4  # NIK, name, sex, birth date, unit
+
+
+def test_province_monitor_reads_both_regions_and_writes_nothing(client, login, world):
+    login("province")
+    page = html(client.get(reverse("people")))
+    assert reverse("person", args=[world.kupang.person.pk]) in page
+    assert reverse("person", args=[world.ttu.person.pk]) in page
+    assert reverse("person_create") not in page
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("person_create")).status_code == 404

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from payung.regions.models import Region
+from payung.accounts import cli
 from payung.registry import importer, roster
-from payung.registry.models import ImportBatch, Unit
+from payung.registry.models import ImportBatch
 
 
 class Command(BaseCommand):
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         rosters.add_argument("--region", required=True, help=_("Kode kabupaten/kota, mis. 5371."))
         rosters.add_argument("--unit", default="", help=_("Kode unit untuk baris tanpa unit kerja."))
         rosters.add_argument("--group", choices=roster.GROUPS, default="non_asn")
-        rosters.add_argument("--user", default="", help=_("Nama pengguna yang dicatat sebagai pengimpor."))
+        cli.add_user_argument(rosters)
         rosters.add_argument("--json", action="store_true", dest="as_json")
         rosters.add_argument("--dry-run", action="store_true", dest="dry_run")
         rosters.add_argument("--lang", choices=["id", "en"], default="id")
@@ -40,14 +39,17 @@ class Command(BaseCommand):
             path = Path(options["file"])
             if not path.is_file():
                 raise CommandError(_("Berkas %(path)s tidak ditemukan.") % {"path": path})
-            region = _region(options["region"])
+            user = cli.acting_user(options)
+            region = cli.tenant(user, options["region"])
+            unit = cli.unit(user, region, options["unit"]) if options["unit"].strip() else None
+            cli.require_editor(user)  # only after the lookups: "not found" before "not allowed"
             batch = importer.run(
                 path,
                 filename=path.name,
                 region=region,
-                unit=_unit(region, options["unit"]),
+                unit=unit,
                 group=options["group"],
-                user=_user(options["user"]),
+                user=user,
                 lang=options["lang"],
                 channel="cli",
                 dry_run=options["dry_run"],
@@ -59,33 +61,6 @@ class Command(BaseCommand):
                 self.stdout.write(_report(result))
             if batch.state == ImportBatch.State.FAILED:
                 raise CommandError(batch.message)
-
-
-def _region(code: str) -> Region:
-    region = Region.objects.filter(code=code.strip(), level=Region.Level.REGENCY).first()
-    if region is None:
-        raise CommandError(_("Kode %(code)s bukan kabupaten/kota yang dikenal.") % {"code": code})
-    return region
-
-
-def _unit(region: Region, code: str) -> Unit | None:
-    if not code.strip():
-        return None
-    unit = Unit.objects.filter(region=region, code=code.strip()).first()
-    if unit is None:
-        raise CommandError(
-            _("Unit %(code)s tidak ada di %(region)s.") % {"code": code, "region": region.name}
-        )
-    return unit
-
-
-def _user(username: str):
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(_("Pengguna %(name)s tidak ditemukan.") % {"name": username})
-    return user
 
 
 def _report(result: dict) -> str:
