@@ -1,4 +1,6 @@
 # Payung: `make demo` installs and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +10,8 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes -r requirements.lock 2>&1 | grep -v 'is ignored' || true
+	# (this machine's pip.conf names local mirrors that may not exist: hide only those warnings)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock 2>&1 | { grep -v 'is ignored' || true; }
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/python -m payung.i18n
 	touch $@

@@ -289,7 +289,7 @@ def _insert_people(table: str, columns: list[str]) -> str:
     return (
         f"INSERT INTO {table} (region_id, nik, {', '.join(columns)}, status, created_at, updated_at) "
         f"SELECT %s, s.nik, {values}, %s, %s, %s FROM {STAGE} s "
-        "WHERE s.person_id IS NULL AND s.is_first = 1 ON CONFLICT DO NOTHING"
+        "WHERE s.person_id IS NULL AND s.is_first = 1"
     )
 
 
@@ -301,7 +301,7 @@ def _insert_engagements(person: str, table: str) -> str:
         f"{', '.join(ENGAGEMENT_FIELDS)}, status) "
         f"SELECT p.id, s.unit_id, s.grp, {values}, %s FROM {STAGE} s "
         f"JOIN {person} p ON p.region_id = %s AND p.nik = s.nik "
-        "WHERE s.engagement_id IS NULL ON CONFLICT DO NOTHING"
+        "WHERE s.engagement_id IS NULL"
     )
 
 
