@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from payung.regions.loader import load_regions
+
 BROWSER_DIR = "browser"
 
 
@@ -20,3 +22,22 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
         reporter.write_line(f"CI: {len(skipped)} test(s) skipped; a skip counts as a failure here.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _regions_survive_flushes(request):
+    """A transactional test empties every table when it ends, the regions loaded by migration too.
+    Put them back before each transactional test (a no-op when present, ~2 s when not) rather than
+    trusting the order tests run in."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+        from payung.regions.models import Region
+
+        load_regions(Region)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real password hashing costs ~0.3 s a user; tests check who may do what, not the hash's strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -31,16 +31,6 @@ SCREENS = Path("test-artifacts/screens")
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
-@pytest.fixture
-def regions(transactional_db):
-    """A transactional test empties every table when it ends, the regions loaded by migration too; the
-    next browser test puts them back (a few seconds) rather than trusting the order tests run in."""
-    from payung.regions.loader import load_regions
-    from payung.regions.models import Region
-
-    load_regions(Region)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

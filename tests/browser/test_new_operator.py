@@ -26,7 +26,7 @@ HEADERS = TRUTH["headers"]
 
 
 @pytest.fixture
-def kupang(regions, settings):
+def kupang(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("demo-data", region=["5371"], verbosity=0)
     call_command("demo-users", verbosity=0)

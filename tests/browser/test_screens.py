@@ -148,7 +148,7 @@ def show_errors_and_log_out(page, live_server, lang: str) -> None:
     screenshot(page, f"logged-out-desktop-{lang}")
 
 
-def test_every_page(regions, live_server, open_context, tmp_path, settings):
+def test_every_page(transactional_db, live_server, open_context, tmp_path, settings):
     """One test for all four runs: a transactional test empties the region table when it ends."""
     settings.MEDIA_ROOT = tmp_path / "files"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
