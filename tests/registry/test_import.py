@@ -136,6 +136,7 @@ def test_same_rows_in_another_file_are_unchanged_and_a_change_is_an_update(tmp_p
     changed = run(write_csv(tmp_path / "c.csv", [HEADER, *raise_wage]), kupang)
     result = importer.summary(changed)
     assert (result["imported"], result["updated"], result["unchanged"]) == (0, 1, 1)
+    assert (changed.imported, changed.updated) == (1, 1)  # the batch keeps the counts itself
     assert Engagement.objects.get(person__nik=NIK_M).monthly_wage == 2_750_000
     assert Person.objects.get(nik=NIK_M).updated_at == stamp  # the person's own fields did not change
 
@@ -155,6 +156,7 @@ def test_same_nik_in_another_unit_is_a_warning(tmp_path, kupang):
     assert (warning.severity, warning.code, warning.line) == ("warning", "registered_other_unit", 2)
     assert "Dinas Kesehatan" in warning.message
     assert (batch.imported, batch.rejected, importer.summary(batch)["warnings"]) == (1, 0, 1)
+    assert ImportBatch.objects.get(pk=batch.pk).warnings == 1
     assert Engagement.objects.filter(person__nik=NIK_F).count() == 2  # one person, two engagements
 
 
@@ -278,3 +280,11 @@ def test_cli_failure_is_a_message_on_stderr_and_exit_code_1(tmp_path, capsys):
 def test_cli_unknown_region_or_unit(tmp_path, kupang, args, text):
     with pytest.raises(CommandError, match=text):
         call_command("import", "roster", str(write_csv(tmp_path / "r.csv", [HEADER, *GOOD])), *args)
+
+
+def test_a_previewed_batch_keeps_its_group_for_the_commit(tmp_path, kupang):
+    batch = importer.preview(write_csv(tmp_path / "r.csv", [HEADER, GOOD[0]]), filename="r.csv",
+                             region=kupang, group="teacher")  # fmt: skip
+    assert ImportBatch.objects.get(pk=batch.pk).group == "teacher"
+    importer.commit(ImportBatch.objects.get(pk=batch.pk))
+    assert Engagement.objects.get(person__nik=NIK_F).group == "teacher"

@@ -91,7 +91,7 @@ def _near(sounds: list[str]) -> Q:
 
 
 def _prefix(key: str) -> Q:
-    # PostgreSQL serves LIKE 'x%' from the name_key pattern-ops index Django creates for db_index fields;
+    # PostgreSQL serves LIKE 'x%' from the person_name_key_prefix index (varchar_pattern_ops);
     # SQLite's LIKE is case-insensitive and skips the index, but a range on the [a-z ] key is exact.
     if connection.vendor == "postgresql":
         return Q(name_key__startswith=key)
