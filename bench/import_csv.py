@@ -26,6 +26,8 @@ from pathlib import Path
 
 import polars as pl
 
+from payung.demo.sheets import MONTHS_ID
+
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/payung_bench_import"
 FIRST = [
     "Yohanes",
@@ -134,20 +136,6 @@ UNITS = [
     "Dinas Kependudukan dan Pencatatan Sipil",
     "Bappeda",
 ]
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 def generate(rows: int, seed: int = 7) -> pl.DataFrame:
@@ -166,7 +154,7 @@ def generate(rows: int, seed: int = 7) -> pl.DataFrame:
         (i // 6 % 9999 + 1).cast(pl.Utf8).str.zfill(4),
     )  # fmt: skip
     fault = pick(9, 1000)  # 6 in 1000 rows are bad, in five ways
-    month_name = pl.lit(pl.Series(MONTHS)).gather(born.dt.month().cast(pl.Int64) - 1)
+    month_name = pl.lit(pl.Series(MONTHS_ID)).gather(born.dt.month().cast(pl.Int64) - 1)
     birth_text = (
         pl.when(fault == 3).then(pl.lit("31/02/1985"))
         .when(pick(4, 10) < 6).then(born.dt.strftime("%d/%m/%Y"))
