@@ -44,6 +44,14 @@ def test_import_returns_counts_issues_and_the_batch(api, world):
     assert (again["id"], again["imported"], again["errors_url"]) == (data["id"], 1, data["errors_url"])
 
 
+def test_an_indonesian_upload_reads_in_english(api, world):
+    data = _upload(api, "kupang").json()
+    assert "16 digit," in data["issues"][0]["message"] and data["message"].startswith("Baru")
+    english = api("kupang", "get", f"/imports/{data['id']}", lang="en").json()
+    assert english["issues"][0]["message"] == "NIK must have 16 digits, not 5."
+    assert english["message"].startswith("New: 1")
+
+
 def test_the_same_file_twice_changes_nothing(api, world):
     _upload(api, "kupang")
     second = _upload(api, "kupang").json()

@@ -10,6 +10,7 @@ import openpyxl
 import polars as pl
 import pytest
 from django.core.management import CommandError, call_command, load_command_class
+from django.utils import translation
 
 from payung.audit.models import AuditEvent
 from payung.regions.models import Region
@@ -198,10 +199,28 @@ def test_over_the_upload_limit(tmp_path, kupang, settings):
     assert batch.state == "failed" and "terlalu besar" in batch.message and Person.objects.count() == 0
 
 
-def test_messages_follow_the_language(tmp_path, kupang):
+@pytest.mark.parametrize("uploader", ["id", "en"])
+def test_messages_are_kept_in_both_languages_and_shown_in_the_readers(tmp_path, kupang, uploader):
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], BAD]), kupang, lang=uploader)
+    issue = batch.issues.get(code="scientific")
+    assert "notasi ilmiah" in issue.text("id") and "scientific notation" in issue.text("en")
+    assert batch.text("id").startswith("Baru: 1") and batch.text("en").startswith("New: 1")
+    with translation.override("en"):
+        assert "scientific notation" in issue.text() and importer.summary(batch)["message"].startswith("New")
+    with translation.override("id"):
+        assert "notasi ilmiah" in issue.text() and importer.summary(batch)["message"].startswith("Baru")
+
+
+def test_the_error_file_keeps_the_uploaders_language(tmp_path, kupang):
     batch = run(write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], BAD]), kupang, lang="en")
-    assert "scientific notation" in batch.issues.get(code="scientific").message
-    assert batch.message.startswith("New: 1")
+    reasons = [row[-1] for row in openpyxl.load_workbook(batch.error_file).active.iter_rows(values_only=True)]
+    assert "scientific notation" in reasons[1] and "notasi ilmiah" not in reasons[1]
+
+
+def test_a_failed_batch_is_explained_in_both_languages(tmp_path, kupang, settings):
+    settings.PAYUNG_MAX_UPLOAD_BYTES = 64
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, *GOOD]), kupang, lang="en")
+    assert "terlalu besar" in batch.text("id") and "too large" in batch.text("en")
 
 
 def test_default_unit_and_group(tmp_path, kupang):

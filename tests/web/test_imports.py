@@ -45,6 +45,15 @@ def test_preview_lists_bad_rows_then_commit_saves_the_valid_ones(client, login, 
     assert Person.objects.filter(name="Imanuel Tlonaen", region=world.kupang.region).exists()
 
 
+def test_an_indonesian_upload_reads_in_english(client, login, world, settings):
+    login("kupang")
+    page = client.get(upload(client, world).url)
+    assert "NIK harus 16 digit, bukan 8." in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(page.wsgi_request.path).content.decode()
+    assert "NIK must have 16 digits, not 8." in page and "NIK harus" not in page
+
+
 def test_upload_by_script_answers_json(client, login, world):
     login("kupang")
     response = upload(client, world, X_Requested_With="XMLHttpRequest")

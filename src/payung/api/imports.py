@@ -40,7 +40,7 @@ def _out(batch: ImportBatch) -> dict:
         "created_at": batch.created_at,
         "total_rows": batch.total_rows,
         **{key: counts[key] for key in ("imported", "updated", "unchanged", "rejected", "warnings")},
-        "message": batch.message,
+        "message": batch.text(),  # in the reader's language
         "issue_count": issues.count(),
         "issues": list(issues[:MAX_ISSUES_SHOWN]),
         "errors_url": reverse("api:import_errors", args=[batch.pk]) if has_errors else None,

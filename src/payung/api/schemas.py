@@ -177,6 +177,10 @@ class IssueOut(Schema):
     code: str
     message: str
 
+    @staticmethod
+    def resolve_message(obj) -> str:
+        return obj.text()  # in the reader's language, whoever uploaded the file
+
 
 class ImportOut(Schema):
     id: int

@@ -12,6 +12,8 @@ import hashlib
 import json
 import logging
 import shutil
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_STORED_ISSUES = 10_000  # issues kept as rows per batch; the error file always has every rejected row
 META = "batch.json"  # what the ImportBatch model has no field for: language, upload name, units created
+LANGUAGES = ("id", "en")  # every message is stored in both: a batch is read later in either language
 
 
 def preview(
@@ -51,11 +54,11 @@ def commit(batch: ImportBatch, *, user=None, channel: str = "web") -> ImportBatc
     meta = _meta(batch)
     upload = _folder(batch) / meta["upload"]
     if not upload.is_file():
-        return _fail(batch, roster.message("upload_missing", meta["lang"]), user, channel)
+        return _fail(batch, _both(partial(roster.message, "upload_missing")), user, channel)
     try:
         checked = _check(batch, upload, meta["lang"])
     except roster.FileProblem as problem:
-        return _fail(batch, problem.text(meta["lang"]), user, channel)
+        return _fail(batch, _both(problem.text), user, channel)
     return _commit(batch, checked, user, channel)
 
 
@@ -93,7 +96,7 @@ def summary(batch: ImportBatch) -> dict[str, object]:
         "warnings": batch.warnings,
         "units_created": _meta(batch).get("units_created", []),
         "error_file": batch.error_file or None,
-        "message": batch.message,
+        "message": batch.text(),  # in the active language
     }
 
 
@@ -113,19 +116,19 @@ def _preview(
         shutil.copyfile(path, folder / meta["upload"])
         checked = _check(batch, folder / meta["upload"], lang)
         with transaction.atomic():
-            _record_findings(batch, checked, folder / meta["upload"], lang)
+            _record_findings(batch, checked, folder / meta["upload"])
     except roster.FileProblem as problem:
-        return _fail(batch, problem.text(lang), user, "web", audit=False), None
+        return _fail(batch, _both(problem.text), user, "web", audit=False), None
     except Exception:  # a bug must not reach the operator as a traceback; nothing was written
         log.exception("import batch %s: preview failed", batch.pk)
-        return _fail(batch, roster.message("system_error", lang), user, "web", audit=False), None
+        return _fail(batch, _both(partial(roster.message, "system_error")), user, "web", audit=False), None
     return batch, checked
 
 
-def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path, lang: str) -> None:
-    """Issues, counts and the error file of a preview."""
-    warnings = _warnings(checked, batch.region, lang)
-    _store_issues(batch, checked.issues, warnings, lang)
+def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path) -> None:
+    """Issues, counts and the error file (in the uploader's language) of a preview."""
+    warnings = _warnings(checked, batch.region)
+    _store_issues(batch, checked.issues, warnings)
     batch.total_rows, batch.rejected, batch.warnings = checked.total, checked.rejected, warnings.height
     if batch.rejected:
         error_file = upload.with_name(f"{upload.stem}-ditolak.xlsx")
@@ -133,7 +136,7 @@ def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path, 
         batch.error_file = str(error_file)
     earlier = _already_committed(batch)
     if earlier:
-        batch.message = _already_message(earlier, lang)
+        batch.message, batch.message_en = _both(partial(_already_message, earlier))
     batch.save()
 
 
@@ -151,7 +154,7 @@ def _check(batch: ImportBatch, path: Path, lang: str) -> roster.Checked:
     )
 
 
-def _warnings(checked: roster.Checked, region: Region, lang: str) -> pl.DataFrame:
+def _warnings(checked: roster.Checked, region: Region) -> pl.DataFrame:
     """Valid rows whose NIK is already registered in another unit of the region or in another region."""
     rows = checked.rows.select(roster.LINE, "nik", "unit_code", "unit_name")
     rows = bulk.UnitIndex.load(region.code).with_ids(rows)
@@ -172,35 +175,39 @@ def _warnings(checked: roster.Checked, region: Region, lang: str) -> pl.DataFram
         .with_columns(pl.lit("").alias("value"), pl.lit("registered_other_region").alias("code"))
     )
     both = pl.concat([other_unit, other_region.select(other_unit.columns)])
-    messages = [
-        roster.message(code, lang, value=value) for code, value in both.select("code", "value").rows()
-    ]
+    rows = both.select("code", "value").rows()  # only flagged rows: a per-row format is cheap enough
     return both.select(
         roster.LINE,
         pl.lit(column).alias("column"),
         pl.lit("warning").alias("severity"),
         "code",
-        pl.Series("message", messages, dtype=pl.Utf8),
+        *(
+            pl.Series(f"message_{lang}", [roster.message(c, lang, value=v) for c, v in rows], dtype=pl.Utf8)
+            for lang in LANGUAGES
+        ),
     )
 
 
-def _store_issues(batch: ImportBatch, errors: pl.DataFrame, warnings: pl.DataFrame, lang: str) -> None:
-    issues = pl.concat([errors, warnings]).sort(roster.LINE, maintain_order=True)
+def _store_issues(batch: ImportBatch, errors: pl.DataFrame, warnings: pl.DataFrame) -> None:
+    columns = [roster.LINE, "column", "severity", "code", "message_id", "message_en"]
+    issues = pl.concat([errors.select(columns), warnings]).sort(roster.LINE, maintain_order=True)
     kept = issues.head(MAX_STORED_ISSUES)
     rows = [
-        ImportIssue(batch=batch, line=line, column=column[:60], severity=severity, code=code, message=message)
-        for line, column, severity, code, message in kept.iter_rows()
-    ]
+        ImportIssue(batch=batch, line=line, column=column[:60], severity=severity, code=code, message=message,
+                    message_en=message_en)
+        for line, column, severity, code, message, message_en in kept.iter_rows()
+    ]  # fmt: skip
     if issues.height > kept.height:
-        more = roster.message("issues_truncated", lang, value=issues.height - kept.height)
-        rows.append(ImportIssue(batch=batch, line=0, severity="warning", code="truncated", message=more))
+        more = _both(partial(roster.message, "issues_truncated", value=issues.height - kept.height))
+        rows.append(ImportIssue(batch=batch, line=0, severity="warning", code="truncated", message=more[0],
+                                message_en=more[1]))  # fmt: skip
     ImportIssue.objects.bulk_create(rows, batch_size=2_000)
 
 
 # -------------------------------------------------------------------------------------------- commit
 def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> ImportBatch:
     meta = _meta(batch)
-    lang, region = meta["lang"], batch.region_id
+    region = batch.region_id
     earlier = _already_committed(batch)
     try:
         with transaction.atomic():
@@ -212,7 +219,8 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
             batch.state = ImportBatch.State.COMMITTED
             batch.imported, batch.updated = counts["imported"] + counts["updated"], counts["updated"]
             batch.unchanged = counts["unchanged"]
-            batch.message = _already_message(earlier, lang) if earlier else _outcome(batch, counts, lang)
+            texts = partial(_already_message, earlier) if earlier else partial(_outcome, batch, counts)
+            batch.message, batch.message_en = _both(texts)
             batch.save()
             # What the write added, without counting a million rows again.
             after = {
@@ -231,7 +239,7 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
     except Exception:  # a database failure must not reach the operator as a traceback; nothing was written
         log.exception("import batch %s failed", batch.pk)
         batch.refresh_from_db()
-        return _fail(batch, roster.message("system_error", lang), user, channel)
+        return _fail(batch, _both(partial(roster.message, "system_error")), user, channel)
     _save_meta(batch, {**meta, "units_created": counts["units"]})
     return batch
 
@@ -274,12 +282,18 @@ def _already_message(earlier: ImportBatch, lang: str) -> str:
     return roster.message("already_imported", lang, batch=earlier.pk, date=f"{earlier.created_at:%d-%m-%Y}")
 
 
-def _fail(batch: ImportBatch, message: str, user, channel: str, audit: bool = True) -> ImportBatch:
-    batch.state, batch.message = ImportBatch.State.FAILED, message
+def _both(text: Callable[[str], str]) -> tuple[str, str]:
+    """``text`` in Indonesian and in English, for ``message`` and ``message_en``."""
+    indonesian, english = (text(lang) for lang in LANGUAGES)
+    return indonesian, english
+
+
+def _fail(batch: ImportBatch, texts: tuple[str, str], user, channel: str, audit: bool = True) -> ImportBatch:
+    batch.state, (batch.message, batch.message_en) = ImportBatch.State.FAILED, texts
     batch.imported = batch.updated = batch.unchanged = 0
     batch.save()
     if audit:
-        record(user, "import.failed", batch, reason=message, channel=channel)
+        record(user, "import.failed", batch, reason=texts[0], channel=channel)
     return batch
 
 
@@ -290,9 +304,7 @@ def _folder(batch: ImportBatch) -> Path:
 
 def _meta(batch: ImportBatch) -> dict:
     path = _folder(batch) / META
-    return (
-        json.loads(path.read_text()) if path.is_file() else {"lang": "id", "upload": ""}
-    )
+    return json.loads(path.read_text()) if path.is_file() else {"lang": "id", "upload": ""}
 
 
 def _save_meta(batch: ImportBatch, meta: dict) -> None:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from payung.registry.nik import mask
@@ -164,10 +165,15 @@ class ImportBatch(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     error_file = models.CharField(max_length=255, blank=True)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True)  # Indonesian
+    message_en = models.TextField(blank=True)  # the same in English: a batch is read in either language
 
     class Meta:
         ordering = ["-created_at"]
+
+    def text(self, lang: str | None = None) -> str:
+        """The summary message in ``lang`` (default: the active language)."""
+        return _in_language(self.message, self.message_en, lang)
 
 
 class ImportIssue(models.Model):
@@ -178,10 +184,21 @@ class ImportIssue(models.Model):
     column = models.CharField(max_length=60, blank=True)
     severity = models.CharField(max_length=7, default="error")  # error | warning
     code = models.CharField(max_length=40)
-    message = models.TextField()
+    message = models.TextField()  # Indonesian
+    message_en = models.TextField(blank=True)  # the same in English: a batch is read in either language
 
     class Meta:
         ordering = ["line", "id"]
+
+    def text(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (default: the active language)."""
+        return _in_language(self.message, self.message_en, lang)
+
+
+def _in_language(indonesian: str, english: str, lang: str | None) -> str:
+    """English when asked for and stored, else ``message`` (before 0004 it was the uploader's language)."""
+    lang = lang or get_language() or "id"
+    return english if lang.startswith("en") and english else indonesian
 
 
 class DuplicateCandidate(models.Model):

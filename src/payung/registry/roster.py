@@ -557,7 +557,8 @@ class Checked:
     """What ``validate`` found. ``rows`` are typed canonical columns of the rows without errors."""
 
     rows: pl.DataFrame  # LINE + CANONICAL
-    issues: pl.DataFrame  # LINE, column (operator's header), severity, code, message
+    # LINE, column (operator's header), severity, code, message (uploader's language), message_id, message_en
+    issues: pl.DataFrame
     total: int  # data rows, blank rows not counted
     sheet: Sheet
 
@@ -768,10 +769,11 @@ def _fmt(code: str, lang: str, params: dict[str, pl.Expr | str]) -> pl.Expr:
 
 
 _ISSUE_SCHEMA = {LINE: pl.Int64, "column": pl.Utf8, "severity": pl.Utf8, "code": pl.Utf8, "message": pl.Utf8,
-                 "_order": pl.Int32}  # fmt: skip
+                 "message_id": pl.Utf8, "message_en": pl.Utf8, "_order": pl.Int32}  # fmt: skip
 
 
 def _issues(work: pl.DataFrame, checks: list[_Check], sheet: Sheet, lang: str) -> pl.DataFrame:
+    """One row per failed check, its reason in both languages; ``message`` is the one in ``lang``."""
     parts = [
         work.lazy()
         .filter(check.failed.fill_null(False))
@@ -780,14 +782,20 @@ def _issues(work: pl.DataFrame, checks: list[_Check], sheet: Sheet, lang: str) -
             pl.lit(_column_label(sheet, check.column)).alias("column"),
             pl.lit("error").alias("severity"),
             pl.lit(check.code).alias("code"),
-            _fmt(check.code, lang, {"column": _column_label(sheet, check.column), **check.params}).alias(
-                "message"
-            ),
+            *_reasons(check, sheet),
             pl.lit(order, pl.Int32).alias("_order"),
         )
         for order, check in enumerate(checks)
     ]
-    return pl.concat(parts).collect().cast(_ISSUE_SCHEMA)  # type: ignore[arg-type]
+    issues = pl.concat(parts).collect()
+    uploader = pl.col("message_en" if lang.startswith("en") else "message_id").alias("message")
+    return issues.with_columns(uploader).cast(_ISSUE_SCHEMA).select(list(_ISSUE_SCHEMA))  # type: ignore[arg-type]
+
+
+def _reasons(check: _Check, sheet: Sheet) -> list[pl.Expr]:
+    """message_id and message_en: a batch is read later in either language, whoever uploaded it."""
+    params = {"column": _column_label(sheet, check.column), **check.params}
+    return [_fmt(check.code, lang, params).alias(f"message_{lang}") for lang in ("id", "en")]
 
 
 def _column_label(sheet: Sheet, column: str) -> str:

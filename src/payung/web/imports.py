@@ -94,7 +94,7 @@ def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.state == ImportBatch.State.COMMITTED:
         messages.success(request, _("%(n)s baris sudah disimpan.") % {"n": batch.imported})
     else:
-        messages.error(request, batch.message or _("Impor gagal; tidak ada data yang disimpan."))
+        messages.error(request, batch.text() or _("Impor gagal; tidak ada data yang disimpan."))
     return redirect("import", pk=batch.pk)
 
 

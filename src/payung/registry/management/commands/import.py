@@ -60,7 +60,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(_report(result))
             if batch.state == ImportBatch.State.FAILED:
-                raise CommandError(batch.message)
+                raise CommandError(batch.text())
 
 
 def _report(result: dict) -> str:
