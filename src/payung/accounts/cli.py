@@ -12,7 +12,7 @@ A command that takes an object or a region does::
     region = cli.tenant(user, options["region"])            # CommandError "not found" when out of scope
     unit = cli.unit(user, region, options["unit"]) if options["unit"] else None
     cli.require_editor(user)                                 # only after the lookups: 404 before 403
-    batch = cli.get_visible(cli.visible(user, ImportBatch.objects.all(), queries.import_batches),
+    batch = cli.get_visible(cli.visible(user, ImportBatch.objects.all(), scope.imports),
                             _("impor"), pk)
 """
 

@@ -7,7 +7,7 @@ engaged in those units. Out-of-scope records are answered with 404 (never 403: t
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from payung.accounts.models import Role
@@ -58,6 +58,25 @@ def units(user, queryset: QuerySet | None = None) -> QuerySet:
 def scoped(user, queryset: QuerySet, field: str = "region_id") -> QuerySet:
     """Any region-carrying queryset (imports, duplicate candidates, audit) cut to the user's regions."""
     return queryset.filter(**regions_filter(user, field))
+
+
+def imports(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Import batches of the user's regions; a unit-limited operator sees its units' and its own uploads."""
+    from payung.registry.models import ImportBatch
+
+    qs = scoped(user, queryset if queryset is not None else ImportBatch.objects.all())
+    unit_ids = restricted_unit_ids(user)
+    return qs if unit_ids is None else qs.filter(Q(unit_id__in=unit_ids) | Q(uploaded_by=user))
+
+
+def duplicate_candidates(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Pairs whose remaining people the user may all see: a pair across regions would otherwise show a
+    record of another tenant. After a merge the removed side is NULL and the decision stays visible."""
+    from payung.registry.models import DuplicateCandidate
+
+    visible = people(user).values("pk")
+    qs = scoped(user, queryset if queryset is not None else DuplicateCandidate.objects.all())
+    return qs.filter(Q(left__in=visible) | Q(left__isnull=True), Q(right__in=visible) | Q(right__isnull=True))
 
 
 def restricted_unit_ids(user) -> list[int] | None:

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from payung.accounts import scope
-from payung.api import queries
 from payung.api.auth import require_reviewer
 from payung.api.pagination import PageQuery, page_of
 from payung.api.schemas import CandidateOut, CandidatePage, DismissIn, MergeIn, Problem
@@ -23,13 +22,13 @@ class CandidateFilter(PageQuery):
 
 
 def _candidate(request, candidate_id: int) -> DuplicateCandidate:
-    visible = queries.duplicate_candidates(request.auth).select_related("left", "right")
+    visible = scope.duplicate_candidates(request.auth).select_related("left", "right")
     return scope.get_or_404(visible, pk=candidate_id)
 
 
 @router.get("/duplicates", response={200: CandidatePage, **ERRORS}, summary="Antrean kemungkinan duplikat")
 def list_candidates(request, query: Query[CandidateFilter]):
-    qs = queries.duplicate_candidates(request.auth).select_related("left", "right")
+    qs = scope.duplicate_candidates(request.auth).select_related("left", "right")
     return page_of(qs.filter(state=query.state).order_by("-score", "id"), query)
 
 

@@ -94,7 +94,7 @@ def create_import(
 
 @router.get("/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="Hasil satu impor")
 def read_import(request, batch_id: int):
-    return _out(scope.get_or_404(queries.import_batches(request.auth), pk=batch_id))
+    return _out(scope.get_or_404(scope.imports(request.auth), pk=batch_id))
 
 
 @router.get(
@@ -104,7 +104,7 @@ def read_import(request, batch_id: int):
     summary="Baris yang ditolak beserta alasannya (XLSX), untuk diperbaiki dan diimpor ulang",
 )
 def import_errors(request, batch_id: int):
-    batch = scope.get_or_404(queries.import_batches(request.auth), pk=batch_id)
+    batch = scope.get_or_404(scope.imports(request.auth), pk=batch_id)
     path = Path(batch.error_file) if batch.error_file else None
     if path is None or not path.is_file():
         raise Http404

@@ -1,29 +1,10 @@
-"""Scoped reads the API needs beyond accounts.scope's people/units (candidates for moving into scope.py).
-
-An operator restricted to some units sees only imports of those units (or its own uploads), and a duplicate
-pair only when it may see both people: a pair across regions would otherwise show a record of another tenant.
-After a merge the removed side is NULL: the decision stays visible with the side that remains.
-"""
+"""Region and unit look-ups for the API: out of scope answers 404 exactly as missing does."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-
 from payung.accounts import scope
 from payung.regions.models import Region
-from payung.registry.models import DuplicateCandidate, ImportBatch, Unit
-
-
-def import_batches(user, queryset: QuerySet | None = None) -> QuerySet:
-    qs = scope.scoped(user, queryset if queryset is not None else ImportBatch.objects.all())
-    unit_ids = scope.restricted_unit_ids(user)
-    return qs if unit_ids is None else qs.filter(Q(unit_id__in=unit_ids) | Q(uploaded_by=user))
-
-
-def duplicate_candidates(user, queryset: QuerySet | None = None) -> QuerySet:
-    visible = scope.people(user).values("pk")
-    qs = scope.scoped(user, queryset if queryset is not None else DuplicateCandidate.objects.all())
-    return qs.filter(Q(left__in=visible) | Q(left__isnull=True), Q(right__in=visible) | Q(right__isnull=True))
+from payung.registry.models import Unit
 
 
 def tenant(user, code: str) -> Region:

@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from payung.accounts import scope
 from payung.audit.models import AuditEvent
-from payung.registry.models import DuplicateCandidate, Engagement, Group, ImportBatch, Person, Status
+from payung.registry.models import DuplicateCandidate, Engagement, Group, Person, Status
 
 
 def _labelled(rows: dict[str, int], choices) -> list[tuple[str, str, int]]:
@@ -33,18 +33,13 @@ def dashboard(user) -> dict:
 
 
 def imports(user) -> QuerySet:
-    return scope.scoped(user, ImportBatch.objects.select_related("uploaded_by", "unit"))
+    return scope.imports(user).select_related("uploaded_by", "unit")
 
 
 def open_duplicates(user) -> QuerySet:
     """Open candidates whose two records the user may both see."""
-    visible = scope.people(user).values("id")
-    return scope.scoped(
-        user,
-        DuplicateCandidate.objects.filter(
-            state=DuplicateCandidate.State.OPEN, left_id__in=visible, right_id__in=visible
-        ).select_related("left", "right"),
-    )
+    open_pairs = DuplicateCandidate.objects.filter(state=DuplicateCandidate.State.OPEN)
+    return scope.duplicate_candidates(user, open_pairs).select_related("left", "right")
 
 
 def filter_people(user, *, unit=None, group: str = "", status: str = "") -> QuerySet:
