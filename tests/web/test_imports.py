@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from payung.audit.models import AuditEvent
-from payung.registry.models import ImportBatch, Person
+from payung.registry.models import ImportBatch, Person, Unit
 from payung.registry.nik import compose
 
 
@@ -91,3 +91,11 @@ def test_viewer_cannot_upload(client, login, world):
     login("kupang_viewer")
     assert client.get(reverse("import_upload")).status_code == 404
     assert f'href="{reverse("import_upload")}"' not in client.get(reverse("import_history")).content.decode()
+
+
+def test_an_operator_limited_to_one_unit_does_not_see_another_units_import(client, login, world):
+    other = Unit.objects.create(region=world.kupang.region, code="DINKES", name="Dinkes", kind="opd")
+    world.users["kupang"].units.add(other)  # limited to Dinkes; the world's import is of the first unit
+    login("kupang")
+    assert client.get(reverse("import", args=[world.kupang.batch.pk])).status_code == 404
+    assert world.kupang.batch.filename not in client.get(reverse("import_history")).content.decode()
