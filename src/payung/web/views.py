@@ -156,6 +156,14 @@ def _editable_person(request: HttpRequest, pk: int) -> Person:
     return scope.get_or_404(scope.people(request.user).select_related("region"), pk=pk)
 
 
+def _person_form(request: HttpRequest, person: Person, form, save, done: str, title: str) -> HttpResponse:
+    """The pages that change one person: save through a service, then back to the person's page."""
+    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
+        messages.success(request, done)
+        return redirect("person", pk=person.pk)
+    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+
+
 @editor_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _editable_person(request, pk)
@@ -164,11 +172,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def save() -> None:
         services.update_person(request.user, person, form.person_data())
 
-    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
-        messages.success(request, _("Perubahan sudah disimpan."))
-        return redirect("person", pk=person.pk)
     title = _("Ubah data %(name)s") % {"name": person.name}
-    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+    return _person_form(request, person, form, save, _("Perubahan sudah disimpan."), title)
 
 
 @editor_required
@@ -180,11 +185,8 @@ def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
     def save() -> None:
         services.add_engagement(request.user, person, form.engagement_data())
 
-    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
-        messages.success(request, _("Penugasan sudah ditambahkan."))
-        return redirect("person", pk=person.pk)
     title = _("Tambah penugasan untuk %(name)s") % {"name": person.name}
-    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+    return _person_form(request, person, form, save, _("Penugasan sudah ditambahkan."), title)
 
 
 @editor_required
@@ -203,8 +205,5 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
             engagement=data["engagement"],
         )
 
-    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
-        messages.success(request, _("Status sudah dicatat."))
-        return redirect("person", pk=person.pk)
     title = _("Ubah status %(name)s") % {"name": person.name}
-    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+    return _person_form(request, person, form, save, _("Status sudah dicatat."), title)
