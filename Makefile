@@ -25,10 +25,16 @@ demo: install
 	$(BIN)/payung demo-users
 	$(BIN)/payung runserver 127.0.0.1:8000
 
-# SQLite always; PostgreSQL too when PAYUNG_TEST_POSTGRES names a server (CI sets it).
+# SQLite always; PostgreSQL too when PAYUNG_TEST_POSTGRES names a reachable server (CI sets it, and there
+# an unreachable one is a failure, not a skip).
+PG_REACHABLE := $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=5).close()"
 test: install
 	$(BIN)/pytest
-	if [ -n "$$PAYUNG_TEST_POSTGRES" ]; then DATABASE_URL="$$PAYUNG_TEST_POSTGRES" $(BIN)/pytest; fi
+	@if [ -z "$$PAYUNG_TEST_POSTGRES" ]; then exit 0; \
+	elif $(PG_REACHABLE) "$$PAYUNG_TEST_POSTGRES" 2>/dev/null; then \
+	  echo "PostgreSQL: $$PAYUNG_TEST_POSTGRES"; DATABASE_URL="$$PAYUNG_TEST_POSTGRES" $(BIN)/pytest; \
+	elif [ "$$CI" = true ]; then echo "PostgreSQL at $$PAYUNG_TEST_POSTGRES is unreachable" >&2; exit 1; \
+	else echo "PostgreSQL at $$PAYUNG_TEST_POSTGRES is unreachable: its run is skipped"; fi
 
 lint: install
 	$(BIN)/ruff check .
