@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -102,10 +103,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 def _with_engagements(people) -> list[Person]:
-    """The page's people with their engagements fetched in one query (units shown in the list)."""
-    ids = [p.pk for p in people]
-    fetched = Person.objects.filter(pk__in=ids).prefetch_related("engagements__unit").in_bulk()
-    return [fetched[pk] for pk in ids if pk in fetched]
+    """The page's people (already fetched) with their engagements and units, in one more query each."""
+    people = list(people)
+    prefetch_related_objects(people, "engagements__unit")
+    return people
 
 
 @login_required
