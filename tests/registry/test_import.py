@@ -10,6 +10,7 @@ import openpyxl
 import polars as pl
 import pytest
 from django.core.management import CommandError, call_command, load_command_class
+from django.db import IntegrityError
 from django.utils import translation
 
 from payung.audit.models import AuditEvent
@@ -250,6 +251,33 @@ def test_upsert_roster_directly(kupang):
     assert Unit.objects.get(name="Puskesmas Alak").code == "PUSKESMAS-ALAK"
     again = bulk.upsert_roster(frame, region_code="5371", default_group="non_asn")
     assert (again["imported"], again["updated"], again["unchanged"], again["units_created"]) == (0, 0, 2, 0)
+
+
+@pytest.mark.parametrize("row_triggers", [True, False], ids=["set-based-checks", "row-checks"])
+def test_both_ways_of_checking_references_write_the_same(kupang, monkeypatch, row_triggers):
+    """PostgreSQL roles that may not switch per-row foreign-key checks off get the database's own."""
+    if row_triggers:
+        monkeypatch.setattr(bulk, "_may_skip_row_triggers", lambda cursor: False)
+    frame = pl.DataFrame({"nik": [NIK_F, NIK_M], "name": ["Maria", "Yohanes"], "sex": ["P", "L"],
+                          "birth_date": [dt.date(1985, 4, 30)] * 2, "village_code": ["5371011001", None],
+                          "unit_name": ["Puskesmas Alak"] * 2})  # fmt: skip
+    bulk.upsert_roster(frame, region_code="5371", default_group="non_asn")
+    more = frame.with_columns(pl.lit("Dinas Sosial").alias("unit_name"))
+    counts = bulk.upsert_roster(more, region_code="5371", default_group="non_asn")
+    assert (counts["imported"], counts["people_created"]) == (2, 0)
+    rows = Engagement.objects.values_list("person__nik", "person__village_id", "unit__name")
+    expected = [(nik, village, unit) for nik, village in [(NIK_F, "5371011001"), (NIK_M, None)]
+                for unit in ("Dinas Sosial", "Puskesmas Alak")]  # fmt: skip
+    assert sorted(rows, key=str) == sorted(expected, key=str)
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite checks deferred foreign keys at the real commit
+def test_a_reference_to_a_missing_desa_writes_nothing(kupang):
+    frame = pl.DataFrame({"nik": [NIK_F], "name": ["Maria"], "sex": ["P"],
+                          "birth_date": [dt.date(1985, 4, 30)], "village_code": ["5371999999"]})  # fmt: skip
+    with pytest.raises(IntegrityError):
+        bulk.upsert_roster(frame, region_code="5371", default_group="non_asn", unit_code="X")
+    assert not Person.objects.exists() and not Engagement.objects.exists()
 
 
 def test_derived_unit_codes_fit_the_column():

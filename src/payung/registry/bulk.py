@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from payung.registry import names
@@ -49,6 +50,55 @@ def upsert_roster(
         frame, units_created = _with_unit_ids(frame, region_code)
         counts = _merge(_staged_frame(frame), region_code)
     return {**counts, "units_created": units_created}
+
+
+def _may_skip_row_triggers(cursor) -> bool:
+    """Whether this PostgreSQL role may switch off per-row foreign-key triggers (decision 0008): a
+    superuser, or a role granted ``SET ON PARAMETER session_replication_role`` (PostgreSQL 15+)."""
+    if connection.vendor != "postgresql":
+        return False
+    if connection.pg_version < 150000:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+    else:
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+    return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def _set_based_references(cursor, region_code: str):
+    """On PostgreSQL, check the writes' foreign keys per set, not per row (decision 0008): per-row checks
+    are about 16 of the 43 seconds of a million-row import. Elsewhere (SQLite, or a role without the
+    privilege) the database's own checks run as usual."""
+    if not _may_skip_row_triggers(cursor):
+        yield
+        return
+    _hold_references(cursor, region_code)
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    yield  # on an error the (sub)transaction rolls back, and SET LOCAL with it
+    cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def _hold_references(cursor, region_code: str) -> None:
+    """What PostgreSQL's foreign-key triggers would do for the rows about to be written, once per set
+    instead of once per row: every referenced region, unit and existing person must exist, and is locked
+    FOR KEY SHARE until commit so that nobody can delete it meanwhile."""
+    region, unit, person = "regions_region", Unit._meta.db_table, Person._meta.db_table
+    checks = [
+        (region, "code", f"SELECT %s UNION SELECT village_id FROM {STAGE} WHERE village_id IS NOT NULL",
+         [region_code]),
+        (unit, "id", f"SELECT unit_id FROM {STAGE} WHERE engagement_id IS NULL AND unit_id IS NOT NULL", []),
+        (person, "id", f"SELECT person_id FROM {STAGE} WHERE engagement_id IS NULL AND person_id IS NOT NULL",
+         []),
+    ]  # fmt: skip
+    for table, key, wanted, params in checks:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT * FROM ({wanted}) w) d), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} t WHERE t.{key} IN ({wanted}) FOR KEY SHARE) l)",
+            params * 2,
+        )
+        wanted_count, held = cursor.fetchone()
+        if held != wanted_count:
+            raise IntegrityError(f"{table}: {wanted_count - held} referenced rows do not exist")
 
 
 def _lock_region(region_code: str) -> None:
@@ -259,14 +309,16 @@ def _merge(frame: pl.DataFrame, region_code: str) -> dict[str, int]:
             [region_code],
         )
         _find(cursor, engagement, "engagement", ENGAGEMENT_FIELDS, _SAME_ENGAGEMENT, [])
-        cursor.execute(
-            _update_from(person, person_columns, "person", "AND s.is_first = 1", "updated_at = %s"), [now]
-        )
-        people_updated = cursor.rowcount
-        cursor.execute(_update_from(engagement, ENGAGEMENT_FIELDS, "engagement"))
-        cursor.execute(_insert_people(person, person_columns), [region_code, "active", now, now])
-        people_created = cursor.rowcount
-        cursor.execute(_insert_engagements(person, engagement), ["active", region_code])
+        with _set_based_references(cursor, region_code):
+            cursor.execute(
+                _update_from(person, person_columns, "person", "AND s.is_first = 1", "updated_at = %s"),
+                [now],
+            )
+            people_updated = cursor.rowcount
+            cursor.execute(_update_from(engagement, ENGAGEMENT_FIELDS, "engagement"))
+            cursor.execute(_insert_people(person, person_columns), [region_code, "active", now, now])
+            people_created = cursor.rowcount
+            cursor.execute(_insert_engagements(person, engagement), ["active", region_code])
         cursor.execute(
             "SELECT COUNT(*), SUM(CASE WHEN engagement_id IS NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN engagement_id IS NOT NULL AND (engagement_changed = 1 OR person_changed = 1) "

@@ -106,7 +106,8 @@ class Status(models.TextChoices):
 class Engagement(models.Model):
     """What places a person in a covered group: a contract with a unit, or membership of a desa's list."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="engagements")
+    # No index of its own: the unique (person, unit, group) constraint leads with person_id.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="engagements", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="engagements")
     group = models.CharField(max_length=10, choices=Group.choices)
     position = models.CharField(max_length=120, blank=True)
