@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "payung.accounts",
     "payung.audit",
     "payung.registry",
+    "payung.rules",
+    "payung.coverage",
+    "payung.contributions",
     "payung.web",
     "payung.demo",
 ]

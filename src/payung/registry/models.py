@@ -128,6 +128,23 @@ class Engagement(models.Model):
         ]
 
 
+class WageChange(models.Model):
+    """A new monthly wage from ``effective_date`` on; coverage splits its periods here (integer rupiah)."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="wage_changes")
+    effective_date = models.DateField()
+    monthly_wage = models.BigIntegerField()
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "effective_date"], name="one_wage_change_per_day")
+        ]
+
+
 class StatusChange(models.Model):
     """Status history with effective dates; Person.status and Engagement.status follow the latest one."""
 

@@ -1,0 +1,19 @@
+"""Reads of the rule tables."""
+
+from __future__ import annotations
+
+from payung.rules.book import RuleBook, Version
+from payung.rules.models import RuleVersion
+
+
+def book() -> RuleBook:
+    """Every version of every parameter (a few hundred rows): the calculator's input."""
+    rows = RuleVersion.objects.values_list(
+        "id", "parameter_id", "region_code", "effective_from", "value", "source", "confidence"
+    )
+    return RuleBook.of(
+        [
+            Version(key, since, value, source, region, confidence, pk)
+            for pk, key, region, since, value, source, confidence in rows
+        ]  # fmt: skip
+    )
