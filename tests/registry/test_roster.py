@@ -450,6 +450,70 @@ def test_over_the_size_limit(tmp_path):
     assert found.code == "too_large" and "MB" in found.text("en")
 
 
+# ------------------------------------------------------------------------------------- xlsx, two ways
+# XLSX is read through fastexcel (text columns) unless the sheet has a number cell a NIK might be; then
+# through python-calamine, cell by cell. Both must give the same sheet.
+CELLS = st.one_of(
+    st.none(),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12),
+    st.integers(-(10**14), 10**14),
+    st.decimals(-(10**9), 10**9, places=2).map(float),
+    st.dates(dt.date(1900, 3, 1), dt.date(2099, 12, 31)),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2099, 12, 31)).map(lambda t: t.replace(microsecond=0)),
+)
+
+
+def texts(frame: pl.DataFrame) -> list[tuple]:
+    return [tuple(c or None for c in row) for row in frame.rows()]  # a blank is '' one way, null the other
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(CELLS, min_size=6, max_size=6), min_size=1, max_size=5), st.integers(0, 2))
+def test_fast_and_typed_xlsx_reads_agree(tmp_path_factory, body, titles):
+    path = tmp_path_factory.mktemp("x") / "r.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet, dates = book.add_worksheet(), book.add_format({"num_format": "dd/mm/yyyy"})
+    for r in range(titles):
+        sheet.write_string(r, 0, f"JUDUL {r}")
+    sheet.write_row(titles, 0, HEADER)
+    for r, row in enumerate(body, start=titles + 1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, value, dates)
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value)
+            elif value is not None:
+                sheet.write_number(r, c, value)
+    book.close()
+    fast, typed = roster._read_xlsx(path), roster._read_excel(path)
+    assert (fast.headers, fast.header_line, fast.columns) == (typed.headers, typed.header_line, typed.columns)
+    assert texts(fast.frame) == texts(typed.frame)
+
+
+def test_numeric_nik_cells_in_xlsx_are_rejected_as_scientific(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Catatan"
+    data = book.create_sheet("Daftar", 0)  # first in the workbook, but stored as sheet2.xml
+    for row in [HEADER, GOOD[0], [int(NIK_M), *GOOD[1][1:]]]:
+        data.append(row)
+    book.save(tmp_path / "r.xlsx")
+    checked = check(tmp_path / "r.xlsx")
+    assert codes(checked, 2) == [] and codes(checked, 3) == ["scientific"]
+    assert checked.sheet.frame.get_column("c0").to_list() == [NIK_F, "5.37101E+15"]
+
+
+def test_leading_blank_rows_and_column_keep_excel_lines(tmp_path):
+    book = xlsxwriter.Workbook(tmp_path / "r.xlsx")
+    sheet = book.add_worksheet()
+    sheet.write_row(2, 1, HEADER)
+    sheet.write_row(3, 1, GOOD[0])
+    sheet.write_row(4, 1, [NIK_M, "", "30/04/1985", "L", "1", "X"])
+    book.close()
+    assert not roster._scan_xlsx(tmp_path / "r.xlsx").typed  # fastexcel's way
+    checked = check(tmp_path / "r.xlsx")
+    assert checked.sheet.header_line == 3 and codes(checked, 4) == [] and codes(checked, 5) == ["required"]
+
+
 # ------------------------------------------------------------------------------------------ error file
 def test_error_file_keeps_original_columns_and_reads_back(tmp_path):
     rows = [["No", *HEADER], ["1", *GOOD[0]], ["2", "5.37101E+15", "Yohanes", "30/04/1985", "L", "abc", "X"]]

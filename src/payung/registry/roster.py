@@ -12,9 +12,11 @@ import csv
 import datetime as dt
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 import python_calamine
 
@@ -259,8 +261,10 @@ def read(path: str | Path, *, filename: str = "", max_bytes: int | None = None) 
     with path.open("rb") as handle:
         head = handle.read(8)
     suffix = Path(filename or path.name).suffix.lower()
-    if head.startswith(_ZIP) or head.startswith(_OLE):
-        _refuse_unreadable_excel(path, head)
+    if head.startswith(_ZIP):
+        sheet = _read_xlsx(path)
+    elif head.startswith(_OLE):
+        _refuse_encrypted(path)
         sheet = _read_excel(path)
     elif suffix in _EXCEL_SUFFIXES:
         raise FileProblem("corrupt")
@@ -278,19 +282,79 @@ def _mb(size: int) -> str:
     return f"{size / 1_048_576:.1f}"
 
 
-def _refuse_unreadable_excel(path: Path, head: bytes) -> None:
-    """Encrypted workbooks are OLE containers; formulas saved without results read as blanks."""
-    if head.startswith(_OLE):
-        if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
-            raise FileProblem("password")
-        return
+def _refuse_encrypted(path: Path) -> None:
+    """Encrypted workbooks (.xlsx too) are OLE containers holding an EncryptionInfo stream."""
+    if "EncryptionInfo".encode("utf-16-le") in path.read_bytes():
+        raise FileProblem("password")
+
+
+@dataclass
+class _XlsxScan:
+    """What the first sheet's XML tells that fastexcel's text columns do not."""
+
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]  # as python-calamine's merged_cell_ranges
+    typed: bool  # a number fastexcel's text would misrepresent, or no first sheet found: read it typed
+
+
+def _scan_xlsx(path: Path) -> _XlsxScan:
+    """Refuse formulas saved without results (they read as blanks) in any sheet; scan the first one."""
+    scan = _XlsxScan([], typed=True)
     try:
         with zipfile.ZipFile(path) as archive:
+            first = _first_sheet(archive)
             for name in archive.namelist():
                 if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    _refuse_uncached_formulas(archive.read(name))
+                    xml = archive.read(name)
+                    _refuse_uncached_formulas(xml)
+                    if name == first:
+                        typed = _TYPED_NUMBER.search(xml) is not None
+                        scan = _XlsxScan(_merged_ranges(xml), typed)
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileProblem("corrupt") from exc
+    return scan
+
+
+_SHEET_ID = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\s(?:\w+:)?id=\"([^\"]+)\"")
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str | None:
+    """The archive path of the workbook's first sheet (the one calamine's index 0 is), if it can be told."""
+    try:
+        found = _SHEET_ID.search(archive.read("xl/workbook.xml"))
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    if not found:
+        return None
+    for relation in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if re.search(rb'\sId="' + re.escape(found[1]) + rb'"', relation):
+            target = re.search(rb'\sTarget="([^"]+)"', relation)
+            path = target[1].decode() if target else ""
+            return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    return None
+
+
+# A number cell fastexcel's text gets wrong: 16 digits or more (a NIK typed as a number, whose text must
+# be Excel's scientific notation) or a fraction or exponent (it writes 9132335.19 as 9132335.189999999).
+# Whole numbers, dates without a time and shared-string indexes never match: the common roster is fast.
+_TYPED_NUMBER = re.compile(rb"<v>-?(?:\d{16}|\d*[.eE])")
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    rows_end = max(xml.rfind(b"sheetData>"), 0)  # merged cells are listed after the rows
+    ranges = []
+    for left, top, right, bottom in _MERGED.findall(xml, rows_end):
+        start = (int(top) - 1, _column_number(left))
+        ranges.append((start, (int(bottom) - 1, _column_number(right)) if right else start))
+    return ranges
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
 
 
 _UNCACHED_FORMULA = re.compile(rb"(?:</f>|<f[^>]*/>)(?!<v>[^<])")
@@ -306,7 +370,59 @@ def _refuse_uncached_formulas(xml: bytes) -> None:
         raise FileProblem("formula", cell=cell.group(1).decode() if cell else "?")
 
 
+def _read_xlsx(path: Path) -> Sheet:
+    """The first sheet through fastexcel, which turns calamine's cells into Arrow text columns without a
+    Python object per cell, while a second thread reads the sheet XML (fastexcel releases the GIL).
+
+    fastexcel's text of a number cell is its digits, so a NIK typed as a number would pass for text, and
+    fractions lose their shortest form: a sheet with such a number (see _TYPED_NUMBER) goes the
+    python-calamine way, which sees each cell's type."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(_scan_xlsx, path)
+        try:
+            frame: pl.DataFrame | BaseException = _fastexcel_text(path)
+        except BaseException as exc:  # calamine's own errors and, on some damage, a Rust panic
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            frame = exc
+        scan = scanning.result()  # its FileProblem (formula, corrupt) first
+    if isinstance(frame, BaseException):
+        raise FileProblem("corrupt") from frame
+    if scan.typed:
+        return _read_excel(path)
+    head = [["" if c is None else c for c in row] for row in frame.head(MAX_TITLE_ROWS).rows()]
+    if frame.width == 0 or True not in frame.select((pl.all().str.len_bytes() > 0).any()).row(0):
+        raise FileProblem("empty_file")
+    index, columns = _header(head, scan.merged)
+    frame = frame.slice(index + 1)
+    return Sheet(head[index], _dates_as_dates(frame), index + 1, columns)
+
+
+def _fastexcel_text(path: Path) -> pl.DataFrame:
+    """Columns c0..cN of text, rows from the sheet's first (skip_rows=0 keeps leading blank rows, so
+    line numbers are Excel's), blank cells null."""
+    sheet = fastexcel.read_excel(path).load_sheet(0, header_row=None, skip_rows=0, dtypes="string")
+    frame = sheet.to_polars()
+    return frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+
+
+_MIDNIGHT = " 00:00:00"
+
+
+def _dates_as_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """fastexcel writes a date cell as '1985-04-30 00:00:00'; the operator sees (and calamine gives) a
+    date. Only columns holding such text are rewritten; typed as text it reads the same either way."""
+    suffixed = frame.select(pl.all().str.ends_with(_MIDNIGHT).any()).row(0, named=True)
+    date = r"^\d{4}-\d{2}-\d{2} 00:00:00$"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(date)).then(pl.col(c).str.head(10)).otherwise(pl.col(c)).alias(c)
+        for c, found in suffixed.items()
+        if found
+    )
+
+
 def _read_excel(path: Path) -> Sheet:
+    """Through python-calamine, cell by cell: .xls files, and sheets with numbers a NIK might be."""
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
@@ -321,10 +437,7 @@ def _read_excel(path: Path) -> Sheet:
     if not any(any(_present(c) for c in row) for row in rows):
         raise FileProblem("empty_file")
     head = [[_cell_text(c) for c in row] for row in rows[:MAX_TITLE_ROWS]]
-    index, columns = _find_header(head)
-    if any(top[0] <= index <= bottom[0] and top != bottom for top, bottom in merged):
-        raise FileProblem("two_row_header", line=index + 1)
-    _refuse_two_row_header(head, index, columns)
+    index, columns = _header(head, merged)
     body = rows[index + 1 :]
     width = len(head[index])
     cells = list(zip(*body, strict=False)) if body else [() for _ in range(width)]
@@ -333,6 +446,14 @@ def _read_excel(path: Path) -> Sheet:
         schema={f"c{i}": pl.Utf8 for i in range(width)},
     )
     return Sheet(head[index], frame, index + 1, columns)
+
+
+def _header(head: list[list[str]], merged) -> tuple[int, dict[str, int]]:
+    index, columns = _find_header(head)
+    if any(top[0] <= index <= bottom[0] and top != bottom for top, bottom in merged):
+        raise FileProblem("two_row_header", line=index + 1)
+    _refuse_two_row_header(head, index, columns)
+    return index, columns
 
 
 def _present(cell: object) -> bool:
