@@ -92,6 +92,14 @@ def require_editor(user: User | None) -> None:
         raise CommandError(_("Peran pengguna %(username)s tidak berhak mengubah data.") % {"username": user})
 
 
+def require_treasurer(user: User | None) -> None:
+    if user is not None and not user.can_manage_money:
+        raise CommandError(
+            _("Peran pengguna %(username)s tidak berhak mengelola PKS, tagihan dan pembayaran.")
+            % {"username": user}
+        )
+
+
 def require_reviewer(user: User | None) -> None:
     if user is not None and not user.can_review:
         raise CommandError(

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
 # Roles that may change the registry; the rest only read.
 EDITORS = {Role.ADMIN, Role.OPERATOR}
 REVIEWERS = {Role.ADMIN, Role.OPERATOR, Role.VERIFIER}
+# Roles that manage money: agreements (PKS), enrolment, bills and payments.
+TREASURERS = {Role.ADMIN, Role.FINANCE}
 
 
 class User(AbstractUser):
@@ -36,6 +38,16 @@ class User(AbstractUser):
     @property
     def can_review(self) -> bool:
         return self.role in REVIEWERS
+
+    @property
+    def can_manage_money(self) -> bool:
+        return self.role in TREASURERS
+
+    def can_set_rules(self, region_code: str = "") -> bool:
+        """National rule versions: a superuser; a region's own (e.g. its minimum wage): its admin."""
+        if self.is_superuser:
+            return True
+        return bool(region_code) and self.role == Role.ADMIN and region_code.startswith(self.region_id or "-")
 
 
 class ApiToken(models.Model):
