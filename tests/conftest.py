@@ -25,16 +25,18 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
-def _regions_survive_flushes(request):
-    """A transactional test empties every table when it ends, the regions loaded by migration too.
-    Put them back before each transactional test (a no-op when present, ~2 s when not) rather than
+def _reference_data_survives_flushes(request):
+    """A transactional test empties every table when it ends, the regions and rules loaded by migration
+    too. Put them back before each transactional test (a no-op when present, ~2 s when not) rather than
     trusting the order tests run in."""
     marker = request.node.get_closest_marker("django_db")
     if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         request.getfixturevalue("transactional_db")
         from payung.regions.models import Region
+        from payung.rules import loader, models
 
         load_regions(Region)
+        loader.load(vars(models))
 
 
 @pytest.fixture(autouse=True)
