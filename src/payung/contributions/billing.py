@@ -1,0 +1,451 @@
+"""Monthly bills: one immutable snapshot per agreement (PKS) and month, computed set-based.
+
+``generate`` reads the agreement's membership periods with one query into a polars frame, picks who is
+billed for the month under the agreement's mid-month rule, and computes every person x program line with
+the same ``Formula`` a single quote uses (``Formula.column``), from the rules in force on the 1st of the
+month. The lines are written like registry.bulk stages a roster: COPY on PostgreSQL, executemany on SQLite.
+Decision: docs/decisions/0010.
+
+Who is billed for a month (``month_lines``):
+- ``any_day``: everyone with a period overlapping the month; ``first_day``: a period covering its 1st.
+- One line per person and program. When a person has several periods in the month (a wage change or a
+  transfer splits a period), the period in force on the 1st wins, else the earliest one; so a wage rise
+  takes effect from the next full month, like the rules themselves.
+- A period's basis is the wage (PU) or declared income (BPU); a BPU period without one takes the
+  agreement's declared income.
+
+Adjustments: for every earlier month already billed under the agreement, the month is computed again
+from today's memberships and rules (with the mid-month rule that bill used), compared per person x program
+with everything billed for it so far (its own bill and earlier corrections), and each difference becomes
+an ADJUSTMENT line dated with the corrected month. Nothing already billed is ever changed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Any
+
+import polars as pl
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from payung.audit.services import record
+from payung.contributions import calculator
+from payung.contributions.calculator import MAX_AMOUNT, PROGRAMS, Formula, QuoteError
+from payung.contributions.models import Bill, BillLine, LineKind
+from payung.coverage.models import Agreement, Membership, MidMonthRule
+from payung.registry.models import Person, Unit
+from payung.rules import queries as rule_queries
+from payung.rules.book import RuleBook, RuleMissing
+
+SLICE_ROWS = 50_000  # lines per COPY/executemany round trip, as in registry.bulk
+MEMBER_SCHEMA = {
+    "membership_id": pl.Int64, "person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64,
+    "unit_name": pl.Utf8, "start": pl.Date, "end": pl.Date, "basis": pl.Int64,
+}  # fmt: skip
+LINE_COLUMNS = ("person_id", "nik", "name", "unit_id", "unit_name", "program", "period", "kind", "basis",
+                "employer", "worker", "total")  # fmt: skip
+MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+           "Oktober", "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}  # fmt: skip
+
+MESSAGES = {
+    "period": ("Periode harus ditulis YYYY-MM, mis. 2023-05.",
+               "The period must be written YYYY-MM, e.g. 2023-05."),
+    "future": ("Tagihan %(period)s belum bisa dibuat: paling jauh untuk bulan depan (%(latest)s).",
+               "The %(period)s bill cannot be generated yet: next month (%(latest)s) at the latest."),
+    "no_agreement": ("Tidak ada PKS %(region)s yang berlaku pada %(period)s; tagihan hanya dibuat untuk "
+                     "bulan dalam masa berlaku PKS.",
+                     "No agreement (PKS) of %(region)s is valid in %(period)s; bills are generated only "
+                     "for months within an agreement."),
+    "outside": ("PKS %(number)s berlaku %(valid_from)s s.d. %(valid_to)s; %(period)s di luar masa "
+                "berlakunya.",
+                "Agreement %(number)s is valid %(valid_from)s to %(valid_to)s; %(period)s is outside it."),
+    "exists": ("Tagihan PKS %(number)s untuk %(period)s sudah dibuat (tagihan #%(bill)s) dan tidak dibuat "
+               "dua kali. Perubahan sesudahnya masuk sebagai koreksi pada tagihan bulan berikutnya.",
+               "The %(period)s bill of agreement %(number)s already exists (bill #%(bill)s) and is never "
+               "generated twice. Later changes appear as adjustments on the next month's bill."),
+    "no_members": ("PKS %(number)s belum punya peserta: daftarkan peserta (kepesertaan) dulu, lalu buat "
+                   "tagihan.",
+                   "Agreement %(number)s has no members yet: enrol people first, then generate the bill."),
+    "nobody": ("Tidak ada peserta PKS %(number)s yang terlindungi pada %(period)s dan tidak ada koreksi.",
+               "No member of agreement %(number)s is covered in %(period)s and there is nothing to adjust."),
+    "no_programs": ("PKS %(number)s tidak mencantumkan program yang ditagih.",
+                    "Agreement %(number)s names no billable program."),
+    "basis": ("%(count)s peserta PKS %(number)s tidak punya upah/penghasilan yang sah (mis. NIK %(nik)s): "
+              "lengkapi upahnya dulu.",
+              "%(count)s members of agreement %(number)s have no valid wage/income (e.g. NIK %(nik)s): "
+              "complete their wages first."),
+}  # fmt: skip
+
+
+class BillingError(ValueError):
+    """A refused bill: a code, its parameters, the message in Indonesian or English. Nothing was written."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code, params)
+        self.code, self.params = code, params
+
+    def text(self, lang: str = "id") -> str:
+        english = lang.startswith("en")
+        params = {k: month_label(v, lang) if isinstance(v, dt.date) and k == "period" else v
+                  for k, v in self.params.items()}  # fmt: skip
+        if self.code == "future":
+            params["latest"] = month_label(self.params["latest"], lang)
+        if self.code in MESSAGES:
+            return MESSAGES[self.code][english] % params
+        # The calculator's own refusals (a rule missing on that date, a missing JKK class, ...).
+        return QuoteError(self.code, **self.params).text(lang)
+
+
+def month_label(day: dt.date, lang: str = "id") -> str:
+    """'Mei 2023' / 'May 2023'."""
+    return f"{MONTHS['en' if lang.startswith('en') else 'id'][day.month - 1]} {day.year}"
+
+
+def parse_period(text: str) -> dt.date:
+    """'2023-05' (or '2023-5', '05/2023') -> the first day of that month."""
+    text = str(text).strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(r"(\d{1,2})/(\d{4})", text)
+    if match is None:
+        raise BillingError("period")
+    year, month = (int(g) for g in (match.groups() if "-" in text else reversed(match.groups())))
+    if not 1 <= month <= 12 or year < 1900:
+        raise BillingError("period")
+    return dt.date(year, month, 1)
+
+
+def month_end(first: dt.date) -> dt.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def next_month(first: dt.date) -> dt.date:
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def due_date(book: RuleBook, category: str, period: dt.date, region: str = "") -> dt.date:
+    """PU: ``pu.due_day`` of the following month; BPU: ``bpu.due_day`` of the month paid for (the day
+    clipped to the month's length)."""
+    try:
+        day = int(book.at(f"{category}.due_day", period, region).value)
+    except RuleMissing as missing:
+        raise _rule_missing(missing, period) from None
+    month = next_month(period) if category == "pu" else period
+    return month.replace(day=min(day, month_end(month).day))
+
+
+def _rule_missing(missing: RuleMissing, on: dt.date) -> BillingError:
+    first = missing.first and missing.first.isoformat()
+    return BillingError("rule_missing", key=missing.key, on=on.isoformat(), first=first)
+
+
+# ------------------------------------------------------------------------------------------ agreements
+def valid_agreements(region_code: str, period: dt.date):
+    """The region's agreements valid on any day of the month (coverage.queries.valid_in when present)."""
+    try:
+        from payung.coverage.queries import valid_in
+    except ImportError:
+        return Agreement.objects.filter(
+            region_id=region_code, valid_from__lte=month_end(period), valid_to__gte=period
+        ).order_by("valid_from", "number")
+    return valid_in(region_code, period)
+
+
+def _agreements(region, period: dt.date, agreement: Agreement | None) -> list[Agreement]:
+    valid = list(valid_agreements(region.code, period))
+    if agreement is None:
+        if not valid:
+            raise BillingError("no_agreement", region=region.name, period=period)
+        return valid
+    if agreement.region_id != region.code or agreement.pk not in {a.pk for a in valid}:
+        raise BillingError(
+            "outside",
+            number=agreement.number,
+            valid_from=agreement.valid_from.isoformat(),
+            valid_to=agreement.valid_to.isoformat(),
+            period=period,
+        )
+    return [agreement]
+
+
+def _check_period(period: dt.date) -> dt.date:
+    period = period.replace(day=1)
+    latest = next_month(timezone.localdate().replace(day=1))
+    if period > latest:
+        raise BillingError("future", period=period, latest=latest)
+    return period
+
+
+# ------------------------------------------------------------------------------------------ generation
+def generate(
+    user, region, period: dt.date, *, agreement: Agreement | None = None, channel: str = "web"
+) -> list[Bill]:
+    """The bills of ``region`` for the month of ``period``: one per agreement valid in it (or only
+    ``agreement``). All or nothing: any refusal (BillingError) leaves the database as it was."""
+    period = _check_period(period)
+    agreements = _agreements(region, period, agreement)
+    billed = dict(Bill.objects.filter(agreement__in=agreements, period=period).values_list("agreement", "pk"))
+    todo = [a for a in agreements if a.pk not in billed]
+    if not todo:  # asked again for a month already billed: say which bill holds it
+        first = agreements[0]
+        raise BillingError("exists", number=first.number, period=period, bill=billed[first.pk])
+    book = rule_queries.book()
+    with transaction.atomic():
+        return [_generate_one(user, a, period, book, channel) for a in todo]
+
+
+def _generate_one(user, agreement: Agreement, period: dt.date, book: RuleBook, channel: str) -> Bill:
+    if not Membership.objects.filter(agreement=agreement).exists():
+        raise BillingError("no_members", number=agreement.number)
+    earlier = dict(
+        Bill.objects.filter(agreement=agreement, period__lt=period).values_list("period", "mid_month_rule")
+    )
+    members = read_members(agreement, min([period, *earlier]), month_end(period))
+    members = _with_basis(members, agreement)
+    regular, versions = _month(members, agreement, period, agreement.mid_month_rule, book)
+    adjustments = [regular.clear()]
+    for month, rule in sorted(earlier.items()):
+        should, used = _month(members, agreement, month, rule, book)
+        versions.update(used)
+        adjustments.append(should)
+    adjusted = differences(pl.concat(adjustments), read_billed(agreement, period))
+    regular = regular.with_columns(kind=pl.lit(LineKind.REGULAR.value)).select(LINE_COLUMNS)
+    lines = order_lines(pl.concat([regular, adjusted]))
+    if lines.is_empty():
+        raise BillingError("nobody", number=agreement.number, period=period)
+    bill = _save(user, agreement, period, book, lines, versions, channel)
+    return bill
+
+
+def _month(members: pl.DataFrame, agreement: Agreement, month: dt.date, rule: str, book: RuleBook):
+    """One month's lines as they should be today, and the rule versions they used."""
+    formulas = month_formulas(book, agreement, month)
+    lines = month_lines(members, month, rule, formulas)
+    _check_basis(lines, agreement)
+    return lines, {v.id: v for f in formulas for v in f.versions}
+
+
+def month_formulas(book: RuleBook, agreement: Agreement, month: dt.date) -> list[Formula]:
+    """The agreement's billable programs' formulas on the 1st of ``month`` (JKP, paid by the central
+    government, is never billed)."""
+    category = agreement.category
+    known = PROGRAMS.get(category, ())
+    programs = sorted(
+        {p.upper() for p in agreement.programs},
+        key=lambda p: (p not in known, known.index(p) if p in known else 0, p),
+    )
+    formulas = []
+    for program in programs:
+        try:
+            found = calculator.formula(
+                book, category, program, month, agreement.jkk_class, agreement.region_id
+            )
+        except QuoteError as error:
+            raise BillingError(error.code, **error.params) from None
+        if {"employer", "worker"} & set(found.terms):
+            formulas.append(found)
+    if not formulas:
+        raise BillingError("no_programs", number=agreement.number)
+    return formulas
+
+
+def _with_basis(members: pl.DataFrame, agreement: Agreement) -> pl.DataFrame:
+    if agreement.category != "bpu" or not agreement.declared_income:
+        return members
+    income = pl.lit(agreement.declared_income, pl.Int64)
+    return members.with_columns(
+        basis=pl.when(pl.col("basis").fill_null(0) > 0).then(pl.col("basis")).otherwise(income)
+    )
+
+
+def _check_basis(lines: pl.DataFrame, agreement: Agreement) -> None:
+    wrong = lines.filter((pl.col("wage") <= 0) | (pl.col("wage") >= MAX_AMOUNT) | pl.col("wage").is_null())
+    if wrong.height:
+        niks = wrong.get_column("nik").unique().sort()
+        raise BillingError("basis", count=niks.len(), number=agreement.number, nik=niks[0])
+
+
+# ------------------------------------------------------------------------------------------ frames (pure)
+def month_lines(members: pl.DataFrame, month: dt.date, rule: str, formulas: list[Formula]) -> pl.DataFrame:
+    """Every person x program line of ``month`` from membership periods (MEMBER_SCHEMA): who is billed
+    under the mid-month ``rule``, which period counts, and the amounts by the formulas' column path.
+    ``wage`` is the period's own basis before any floor or cap (``basis`` is what the rate applied to)."""
+    first, last = month, month_end(month)
+    open_end = pl.col("end").is_null() | (pl.col("end") >= first)
+    on_first = (pl.col("start") <= first) & open_end
+    covered = on_first if rule == MidMonthRule.FIRST_DAY else (pl.col("start") <= last) & open_end
+    chosen = (
+        members.lazy()
+        .filter(covered)
+        .sort(
+            [on_first, "start", "basis", "membership_id"],
+            descending=[True, False, True, False],
+            maintain_order=False,
+        )
+        .unique("person_id", keep="first")
+        .select("person_id", "nik", "name", "unit_id", "unit_name", pl.col("basis").alias("wage"))
+    )
+    parts = []
+    for found in formulas:
+        columns = found.column(pl.col("wage"))
+        parts.append(
+            chosen.with_columns(
+                program=pl.lit(found.program),
+                period=pl.lit(month, pl.Date),
+                basis=columns["basis"].cast(pl.Int64),
+                employer=columns["employer"].cast(pl.Int64),
+                worker=columns["worker"].cast(pl.Int64),
+            )
+        )
+    lines = pl.concat(parts) if parts else chosen.clear()
+    return lines.with_columns(total=pl.col("employer") + pl.col("worker")).collect()
+
+
+def differences(should: pl.DataFrame, billed: pl.DataFrame) -> pl.DataFrame:
+    """ADJUSTMENT lines: per person x program x month, what ``should`` be billed minus what was."""
+    key = ["person_id", "nik", "program", "period"]
+    joined = should.join(billed, on=key, how="full", coalesce=True, suffix="_billed", nulls_equal=True)
+    zero = pl.lit(0, pl.Int64)
+    employer = pl.col("employer").fill_null(zero) - pl.col("employer_billed").fill_null(zero)
+    worker = pl.col("worker").fill_null(zero) - pl.col("worker_billed").fill_null(zero)
+    return (
+        joined.with_columns(
+            employer=employer,
+            worker=worker,
+            total=employer + worker,
+            basis=pl.col("basis").fill_null(zero),
+            name=pl.coalesce("name", "name_billed"),
+            unit_id=pl.coalesce("unit_id", "unit_id_billed"),
+            unit_name=pl.coalesce("unit_name", "unit_name_billed"),
+            kind=pl.lit(LineKind.ADJUSTMENT.value),
+        )
+        .filter((pl.col("employer") != 0) | (pl.col("worker") != 0))
+        .select(LINE_COLUMNS)
+    )
+
+
+def order_lines(lines: pl.DataFrame) -> pl.DataFrame:
+    """A bill's own order (unit, name, person, current month first, program): payments cover lines in
+    this order (decision 0010), and ids follow it."""
+    programs = {p: i for i, p in enumerate(dict.fromkeys(PROGRAMS["pu"] + PROGRAMS["bpu"]))}
+    rank = pl.col("program").replace_strict(programs, default=len(programs), return_dtype=pl.Int32)
+    return lines.select(LINE_COLUMNS).sort(
+        [pl.col("unit_name"), pl.col("name"), pl.col("person_id"), pl.col("kind") != "regular",
+         pl.col("period"), rank, pl.col("program")],
+        nulls_last=True,
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------ reading
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def read_members(agreement: Agreement, since: dt.date, until: dt.date) -> pl.DataFrame:
+    """The agreement's membership periods overlapping since..until, with NIK, name and unit: one query."""
+    membership, person, unit = Membership._meta.db_table, Person._meta.db_table, Unit._meta.db_table
+    end = _quoted("end")
+    query = (
+        f"SELECT m.id, m.person_id, p.nik, p.name, m.unit_id, u.name, CAST(m.start AS TEXT), "
+        f"CAST(m.{end} AS TEXT), m.basis FROM {membership} m JOIN {person} p ON p.id = m.person_id "
+        f"JOIN {unit} u ON u.id = m.unit_id "
+        f"WHERE m.agreement_id = %s AND m.start <= %s AND (m.{end} IS NULL OR m.{end} >= %s)"
+    )
+    text = {**MEMBER_SCHEMA, "start": pl.Utf8, "end": pl.Utf8}
+    frame = _select(query, [agreement.pk, until, since], text)
+    return frame.with_columns(pl.col("start", "end").str.to_date("%Y-%m-%d"))
+
+
+def read_billed(agreement: Agreement, before: dt.date) -> pl.DataFrame:
+    """Everything billed so far per person x program x month of the agreement's bills before ``before``
+    (regular lines and earlier adjustments together)."""
+    line, bill = BillLine._meta.db_table, Bill._meta.db_table
+    query = (
+        f"SELECT l.person_id, l.nik, l.program, CAST(l.period AS TEXT), MAX(l.name), MAX(l.unit_id), "
+        f"MAX(l.unit_name), SUM(l.employer), SUM(l.worker) FROM {line} l JOIN {bill} b ON b.id = l.bill_id "
+        f"WHERE b.agreement_id = %s AND b.period < %s GROUP BY l.person_id, l.nik, l.program, l.period"
+    )
+    schema = {"person_id": pl.Int64, "nik": pl.Utf8, "program": pl.Utf8, "period": pl.Utf8,
+              "name_billed": pl.Utf8, "unit_id_billed": pl.Int64, "unit_name_billed": pl.Utf8,
+              "employer_billed": pl.Int64, "worker_billed": pl.Int64}  # fmt: skip
+    frame = _select(query, [agreement.pk, before], schema)
+    return frame.with_columns(pl.col("period").str.to_date("%Y-%m-%d"))
+
+
+def _select(query: str, params: list, schema: dict) -> pl.DataFrame:
+    """Run ``query`` into a frame: on PostgreSQL through COPY (text, parsed by polars), else the cursor."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = bytearray()
+            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
+                for chunk in copy:
+                    buffer += chunk
+            if not buffer:
+                return pl.DataFrame(schema=schema)
+            return pl.read_csv(bytes(buffer), has_header=False, schema=schema)
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+# ------------------------------------------------------------------------------------------ writing
+def _save(user, agreement, period, book, lines: pl.DataFrame, versions: dict, channel: str) -> Bill:
+    regular = lines.filter(pl.col("kind") == LineKind.REGULAR.value)
+    adjustments = lines.filter(pl.col("kind") == LineKind.ADJUSTMENT.value)
+    sums = lines.select(pl.col("employer", "worker", "total").sum()).row(0)
+    due = due_date(book, agreement.category, period, agreement.region_id)
+    due_version = book.at(f"{agreement.category}.due_day", period, agreement.region_id)
+    versions[due_version.id] = due_version
+    try:
+        with transaction.atomic():
+            bill = Bill.objects.create(
+                region_id=agreement.region_id,
+                agreement=agreement,
+                period=period,
+                due_date=due,
+                generated_by=user if getattr(user, "pk", None) else None,
+                mid_month_rule=agreement.mid_month_rule,
+                rules=[v.as_dict() for v in sorted(versions.values(), key=_version_order)],
+                people=regular.get_column("person_id").n_unique(),
+                line_count=lines.height,
+                employer=int(sums[0]),
+                worker=int(sums[1]),
+                adjustments=int(adjustments.get_column("total").sum()),
+                total=int(sums[2]),
+            )
+    except IntegrityError:  # the same bill generated a moment ago by someone else
+        existing = Bill.objects.get(agreement=agreement, period=period)
+        raise BillingError("exists", number=agreement.number, period=period, bill=existing.pk) from None
+    write_lines(bill.pk, lines)
+    summary = {k: getattr(bill, k) for k in ("people", "line_count", "employer", "worker", "adjustments",
+                                             "total")}  # fmt: skip
+    summary |= {"period": period.isoformat(), "agreement": agreement.number, "due_date": due.isoformat()}
+    record(user, "bill.generate", bill, after=summary, channel=channel)
+    return bill
+
+
+def _version_order(version) -> tuple:
+    return (version.key, version.region_code, version.effective_from)
+
+
+def write_lines(bill_id: int, lines: pl.DataFrame) -> None:
+    """Insert the lines as they are ordered: COPY on PostgreSQL, executemany on SQLite."""
+    table = BillLine._meta.db_table
+    frame = lines.select(pl.lit(bill_id, pl.Int64).alias("bill_id"), *LINE_COLUMNS)
+    columns = ", ".join(frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+                for part in frame.iter_slices(SLICE_ROWS):
+                    copy.write(part.write_csv(include_header=False))
+            return
+        text = frame.with_columns(pl.col("period").cast(pl.Utf8))
+        marks = ", ".join(["%s"] * text.width)
+        for part in text.iter_slices(SLICE_ROWS):
+            rows = zip(*(column.to_list() for column in part.iter_columns()), strict=True)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
