@@ -106,6 +106,12 @@ def pages(world, extra, lang: str) -> list[tuple[str, str]]:
         ("duplicates", "/duplikat/"),
         ("duplicate-compare", f"/duplikat/{world.kupang.candidate.pk}/"),
         ("password-change", "/kata-sandi/"),
+        ("rules", "/aturan/?on=01/05/2023"),
+        (
+            "calculator",
+            "/kalkulator/?category=pu&amount=2500000&programs=JKK&programs=JKM&programs=JHT"
+            "&programs=JP&jkk_class=1&on=01/05/2023",
+        ),
         ("not-found", "/orang/999999/"),
     ]
 

@@ -23,8 +23,16 @@ def shipped_book() -> RuleBook:
     versions = []
     for parameter in loader.read()["parameter"]:
         for v in parameter["versions"]:
-            versions.append(Version(parameter["key"], v["from"], Decimal(v["value"]), v["source"],
-                                    v.get("region", ""), v.get("confidence", "R")))  # fmt: skip
+            versions.append(
+                Version(
+                    parameter["key"],
+                    v["from"],
+                    Decimal(v["value"]),
+                    v["source"],
+                    v.get("region", ""),
+                    v.get("confidence", "R"),
+                )
+            )
     return RuleBook.of(versions)
 
 
@@ -32,13 +40,21 @@ BOOK = shipped_book()
 
 
 def pu(wage: int, programs: str, on: dt.date = ON, jkk_class: int | None = 1, region: str = ""):
-    return quote(BOOK, category="pu", amount=wage, programs=programs.split(","), on=on,
-                 jkk_class=jkk_class, region=region)  # fmt: skip
+    return quote(
+        BOOK,
+        category="pu",
+        amount=wage,
+        programs=programs.split(","),
+        on=on,
+        jkk_class=jkk_class,
+        region=region,
+    )
 
 
 # ------------------------------------------------------------------ the domain notes' tables
-@pytest.mark.parametrize(("jkk_class", "percent"), [(1, "0.24"), (2, "0.54"), (3, "0.89"), (4, "1.27"),
-                                                    (5, "1.74")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("jkk_class", "percent"), [(1, "0.24"), (2, "0.54"), (3, "0.89"), (4, "1.27"), (5, "1.74")]
+)
 def test_jkk_rate_per_risk_class(jkk_class, percent):
     line = pu(10_000_000, "JKK", jkk_class=jkk_class).lines[0]
     assert (line.employer, line.worker) == (int(Decimal(percent) * 100_000), 0)
@@ -56,11 +72,19 @@ def test_jht_is_37_employer_and_2_worker():
 
 
 JP_CAPS = [  # (from, cap): the domain notes' yearly JP wage caps
-    ("2015-07-01", 7_000_000), ("2016-03-01", 7_335_300), ("2017-03-01", 7_703_500),
-    ("2018-03-01", 8_094_000), ("2019-03-01", 8_512_400), ("2020-03-01", 8_939_700),
-    ("2021-03-01", 8_754_600), ("2022-03-01", 9_077_600), ("2023-03-01", 9_559_600),
-    ("2024-03-01", 10_042_300), ("2025-03-01", 10_547_400), ("2026-03-01", 11_086_300),
-]  # fmt: skip
+    ("2015-07-01", 7_000_000),
+    ("2016-03-01", 7_335_300),
+    ("2017-03-01", 7_703_500),
+    ("2018-03-01", 8_094_000),
+    ("2019-03-01", 8_512_400),
+    ("2020-03-01", 8_939_700),
+    ("2021-03-01", 8_754_600),
+    ("2022-03-01", 9_077_600),
+    ("2023-03-01", 9_559_600),
+    ("2024-03-01", 10_042_300),
+    ("2025-03-01", 10_547_400),
+    ("2026-03-01", 11_086_300),
+]
 
 
 @pytest.mark.parametrize(("since", "cap"), JP_CAPS)
@@ -122,11 +146,17 @@ def test_every_line_names_the_versions_and_sources_it_used():
 
 # ------------------------------------------------------------------ bad input
 BAD_INPUT = [
-    ({"amount": 0}, "amount"), ({"amount": -5}, "amount"), ({"amount": 10**12}, "amount"),
-    ({"amount": 2.5}, "amount"), ({"category": "x"}, "category"), ({"programs": []}, "no_programs"),
-    ({"programs": ["JKX"]}, "program"), ({"jkk_class": None}, "jkk_class_missing"),
-    ({"jkk_class": 6}, "jkk_class"), ({"on": dt.date(2014, 1, 1)}, "rule_missing"),
-]  # fmt: skip
+    ({"amount": 0}, "amount"),
+    ({"amount": -5}, "amount"),
+    ({"amount": 10**12}, "amount"),
+    ({"amount": 2.5}, "amount"),
+    ({"category": "x"}, "category"),
+    ({"programs": []}, "no_programs"),
+    ({"programs": ["JKX"]}, "program"),
+    ({"jkk_class": None}, "jkk_class_missing"),
+    ({"jkk_class": 6}, "jkk_class"),
+    ({"on": dt.date(2014, 1, 1)}, "rule_missing"),
+]
 
 
 @pytest.mark.parametrize(("kwargs", "code"), BAD_INPUT)
@@ -193,5 +223,9 @@ def test_the_column_path_equals_the_single_quote(wages, on, category):
         columns = frame.select(**rule.column(pl.col("wage")))
         for row, wage in zip(columns.iter_rows(named=True), wages, strict=True):
             line = rule.apply(wage)
-            assert row == {"basis": line.basis, "employer": line.employer, "worker": line.worker,
-                           "government": line.government}  # fmt: skip
+            assert row == {
+                "basis": line.basis,
+                "employer": line.employer,
+                "worker": line.worker,
+                "government": line.government,
+            }

@@ -71,6 +71,11 @@ class RuleBook:
         except RuleMissing:
             return None
 
+    def history(self, key: str) -> list[Version]:
+        """Every version of ``key``, newest first, national and regional together."""
+        found = [v for (k, _), versions in self.versions.items() if k == key for v in versions]
+        return sorted(found, key=lambda v: (v.effective_from, v.region_code), reverse=True)
+
     def first(self, key: str) -> dt.date | None:
         dates = [v[0].effective_from for (k, _), v in self.versions.items() if k == key]
         return min(dates) if dates else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from payung.rules.book import RuleBook, Version
-from payung.rules.models import RuleVersion
+from payung.rules.models import Parameter, RuleVersion
 
 
 def book() -> RuleBook:
@@ -15,5 +15,10 @@ def book() -> RuleBook:
         [
             Version(key, since, value, source, region, confidence, pk)
             for pk, key, region, since, value, source, confidence in rows
-        ]  # fmt: skip
+        ]
     )
+
+
+def parameters():
+    """Every parameter with its program, in a stable order (program, then key)."""
+    return Parameter.objects.select_related("program").order_by("program__order", "key")

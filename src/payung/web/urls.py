@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payung.web import duplicates, imports, views
+from payung.web import duplicates, imports, rules, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +23,7 @@ urlpatterns = [
     path("duplikat/<int:pk>/", duplicates.detail, name="duplicate"),
     path("duplikat/<int:pk>/gabung/", duplicates.merge, name="duplicate_merge"),
     path("duplikat/<int:pk>/tolak/", duplicates.dismiss, name="duplicate_dismiss"),
+    path("aturan/", rules.rules_list, name="rules"),
+    path("aturan/tambah/", rules.rule_add, name="rule_add"),
+    path("kalkulator/", rules.calculator, name="calculator"),
 ]

@@ -1,0 +1,98 @@
+"""`payung contributions quote`: one person's monthly contributions, per program, with the rules used.
+
+    payung contributions quote --category pu --wage 2500000 --programs jkk,jkm --jkk-class 1
+                               [--on YYYY-MM-DD] [--region CODE] [--json] [--lang id|en]
+    payung contributions quote --category bpu --income 1000000 --programs jkk,jkm
+
+Integer rupiah; rounding per docs/decisions/0009. Exit code 1 (and a message) on bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.management import BaseCommand, CommandError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from payung.contributions.calculator import CATEGORIES, QuoteError, quote
+from payung.rules.queries import book
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("Tanggal harus ditulis sebagai YYYY-MM-DD, bukan %(text)s.") % {"text": text}
+        ) from None
+
+
+def _rupiah(text: str) -> int:
+    cleaned = text.replace(".", "").replace("_", "").strip()
+    if not cleaned.lstrip("-").isdigit():
+        raise CommandError(_("Jumlah harus bilangan bulat rupiah, bukan %(text)s.") % {"text": text})
+    return int(cleaned)
+
+
+class Command(BaseCommand):
+    requires_system_checks = []  # a quote reads the rule tables only: keep the cold start short
+    help = _("Hitung iuran bulanan satu orang per program, dengan versi aturan yang dipakai.")
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        q = actions.add_parser("quote", help=self.help)
+        q.add_argument("--category", choices=CATEGORIES, required=True)
+        amount = q.add_mutually_exclusive_group(required=True)
+        amount.add_argument("--wage", type=_rupiah, help=_("Upah sebulan (PU), rupiah."))
+        amount.add_argument(
+            "--income", type=_rupiah, help=_("Penghasilan sebulan yang dilaporkan (BPU), rupiah.")
+        )
+        q.add_argument("--programs", required=True, help="jkk,jkm,jht,jp,jkp,jkn")
+        q.add_argument("--jkk-class", dest="jkk_class", type=int, default=None)
+        q.add_argument("--on", type=_date, default=None)
+        q.add_argument(
+            "--region", default="", help=_("Kode wilayah, untuk aturan setempat (mis. batas bawah upah).")
+        )
+        q.add_argument("--json", action="store_true", dest="as_json")
+        q.add_argument("--lang", choices=["id", "en"], default="id")
+
+    def handle(self, *args, action: str, **options):
+        lang = options["lang"]
+        with translation.override(lang):
+            try:
+                result = quote(
+                    book(),
+                    category=options["category"],
+                    amount=options["wage"] if options["wage"] is not None else options["income"],
+                    programs=options["programs"].split(","),
+                    on=options["on"] or timezone.localdate(),
+                    jkk_class=options["jkk_class"],
+                    region=options["region"],
+                )
+            except QuoteError as refused:
+                raise CommandError(refused.text(lang)) from None
+            if options["as_json"]:
+                self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+            else:
+                self.stdout.write("\n".join(_report(result)))
+
+
+def _report(result) -> list[str]:
+    rows = [f"{'':6}{_('Pemberi kerja'):>16}{_('Pekerja'):>14}{_('Jumlah'):>14}"]
+    for line in [*result.lines, result]:
+        label = getattr(line, "program", _("Total"))
+        rows.append(f"{label:<6}{_rp(line.employer):>16}{_rp(line.worker):>14}{_rp(line.total):>14}")
+    used = {v.id or v.key: v for line in result.lines for v in line.versions}.values()
+    rows += ["", _("Aturan yang dipakai:")]
+    rows += [
+        f"  {v.key} = {format(v.value.normalize(), 'f')} ({_('sejak')} {v.effective_from}; {v.source})"
+        for v in used
+    ]
+    return rows
+
+
+def _rp(amount: int) -> str:
+    """Indonesian digit grouping: 1.234.567."""
+    return f"{amount:,}".replace(",", ".")

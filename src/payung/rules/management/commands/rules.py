@@ -1,0 +1,114 @@
+"""`payung rules list|show|add|load`: the rules in force on a date, a rule's history, a new version.
+
+payung rules list [--on YYYY-MM-DD] [--region CODE] [--json]
+payung rules show KEY [--json]
+payung rules add KEY --from YYYY-MM-DD --value V --source TEXT [--confidence R|N|C|U] [--note T]
+                     [--region CODE] [--user NAME]
+payung rules load            (the shipped rules file: adds missing versions, changes none)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.core.management import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from payung.accounts import cli
+from payung.registry.services import ValidationFailed
+from payung.rules import loader, models, services
+from payung.rules.queries import book, parameters
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("Tanggal harus ditulis sebagai YYYY-MM-DD, bukan %(text)s.") % {"text": text}
+        ) from None
+
+
+class Command(BaseCommand):
+    help = _("Aturan iuran dan manfaat sebagai data berversi: lihat, tambah versi, muat berkas bawaan.")
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        listing = actions.add_parser("list", help=_("Nilai setiap aturan yang berlaku pada suatu tanggal."))
+        listing.add_argument("--on", type=_date, default=None)
+        listing.add_argument("--region", default="")
+        listing.add_argument("--json", action="store_true", dest="as_json")
+        show = actions.add_parser("show", help=_("Semua versi satu aturan, dengan sumbernya."))
+        show.add_argument("key")
+        show.add_argument("--json", action="store_true", dest="as_json")
+        add = actions.add_parser("add", help=_("Tambah versi baru suatu aturan."))
+        add.add_argument("key")
+        add.add_argument("--from", dest="effective_from", type=_date, required=True)
+        add.add_argument("--value", required=True)
+        add.add_argument("--source", required=True)
+        add.add_argument("--confidence", default="R", choices=list(models.Confidence.values))
+        add.add_argument("--note", default="")
+        add.add_argument("--region", default="")
+        cli.add_user_argument(add)
+        actions.add_parser("load", help=_("Muat berkas aturan bawaan (hanya menambah versi yang belum ada)."))
+
+    def handle(self, *args, action: str, **options):
+        getattr(self, f"_{action}")(options)
+
+    def _list(self, options):
+        on, region = options["on"] or timezone.localdate(), options["region"]
+        rules, rows = book(), []
+        for parameter in parameters():
+            version = rules.optional(parameter.key, on, region)
+            rows.append({"key": parameter.key, "description": parameter.description,
+                         **(version.as_dict() if version else {"value": None})})  # fmt: skip
+        if options["as_json"]:
+            self.stdout.write(json.dumps({"on": on.isoformat(), "region": region, "rules": rows}, indent=2))
+            return
+        self.stdout.write(_("Aturan yang berlaku pada %(on)s") % {"on": on.isoformat()})
+        for row in rows:
+            value = row["value"] if row["value"] is not None else "-"
+            since = f"  ({row['effective_from']}, {row['source']})" if row["value"] is not None else ""
+            self.stdout.write(f"  {row['key']:<28} {value:>12}{since}")
+
+    def _show(self, options):
+        versions = [v.as_dict() for v in book().history(options["key"])]
+        if not versions:
+            raise cli.not_found(_("Aturan"), options["key"])
+        if options["as_json"]:
+            self.stdout.write(json.dumps(versions, ensure_ascii=False, indent=2))
+            return
+        for v in versions:
+            region = f" [{v['region']}]" if v["region"] else ""
+            self.stdout.write(
+                f"{v['effective_from']}{region}  {v['value']:>12}  {v['confidence']}  {v['source']}"
+            )
+
+    def _add(self, options):
+        user = cli.acting_user(options)
+        fields = ("key", "effective_from", "value", "source", "confidence", "note", "region")
+        data = services.VersionData(*(options[name] for name in fields))
+        try:
+            version = services.add_version(user, data, channel="cli")
+        except ValidationFailed as failed:
+            raise CommandError(
+                "\n".join(m for messages in failed.errors.values() for m in messages)
+            ) from None
+        text = _("Versi baru %(key)s berlaku mulai %(date)s: %(value)s")
+        self.stdout.write(
+            text
+            % {
+                "key": data.key,
+                "date": version.effective_from,
+                "value": format(version.value.normalize(), "f"),
+            }
+        )
+
+    def _load(self, options):
+        report = loader.load(vars(models))
+        text = _("Versi ditambahkan: %(added)d, sudah ada: %(kept)d")
+        self.stdout.write(text % {"added": report.added, "kept": report.kept})
+        for conflict in report.conflicts:
+            self.stderr.write(_("Berbeda dengan berkas (tidak diubah): %(c)s") % {"c": conflict})

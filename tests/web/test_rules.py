@@ -1,0 +1,71 @@
+"""The rules page, adding a version on the web, and the calculator page."""
+
+from __future__ import annotations
+
+import pytest
+
+from payung.accounts.models import User
+from payung.rules.models import RuleVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rules_page_shows_the_value_in_force_on_the_chosen_day_with_its_source(client, login):
+    login("kupang")
+    page = client.get("/aturan/", {"on": "15/05/2023"}).content.decode()
+    assert "9.559.600" in page and "PP 45/2015" in page and "2.123.994" in page  # NTT's floor for Kupang
+    in_force = '<td class="n nowrap">Rp {}</td>'
+    before_march = client.get("/aturan/", {"on": "29/02/2024"}).content.decode()
+    assert in_force.format("9.559.600") in before_march and in_force.format("10.042.300") not in before_march
+    assert "Tambah versi" not in page
+
+
+def test_only_who_may_set_rules_reaches_the_form(client, login):
+    login("kupang")
+    assert client.get("/aturan/tambah/").status_code == 404
+    User.objects.create_superuser("root", password="x" * 12)
+    client.login(username="root", password="x" * 12)
+    response = client.post(
+        "/aturan/tambah/",
+        {
+            "key": "pu.jp.wage_cap",
+            "scope": "",
+            "effective_from": "01/03/2027",
+            "value": "11600000",
+            "confidence": "U",
+            "source": "Surat BPJS",
+        },
+    )
+    assert response.status_code == 302
+    assert RuleVersion.objects.filter(parameter_id="pu.jp.wage_cap", effective_from="2027-03-01").exists()
+    again = client.post(
+        "/aturan/tambah/",
+        {
+            "key": "pu.jp.wage_cap",
+            "scope": "",
+            "effective_from": "01/03/2027",
+            "value": "1",
+            "confidence": "U",
+            "source": "x",
+        },
+    ).content.decode()
+    assert "Sudah ada versi" in again
+
+
+def test_calculator_page(client, login):
+    login("kupang")
+    page = client.get(
+        "/kalkulator/",
+        {
+            "category": "pu",
+            "amount": "Rp 2.500.000",
+            "programs": ["JKK", "JKM"],
+            "jkk_class": "1",
+            "on": "01/05/2023",
+        },
+    ).content.decode()
+    assert "13.500" in page and "PP 44/2015 pasal 18" in page
+    refused = client.get(
+        "/kalkulator/", {"category": "bpu", "amount": "1000000", "programs": ["JP"], "on": "01/05/2023"}
+    ).content.decode()
+    assert "Program JP tidak ada untuk kategori bpu" in refused
