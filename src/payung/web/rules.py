@@ -147,6 +147,8 @@ class QuoteForm(forms.Form):
 def calculator(request):
     initial = {"category": "pu", "programs": ["JKK", "JKM"], "jkk_class": 1, "on": timezone.localdate()}
     form = QuoteForm(request.GET or None, initial=initial)
+    names = {p.code: (p.name_en if _english() and p.name_en else p.name) for p in Program.objects.all()}
+    form.fields["programs"].choices = [(code, f"{code} · {names.get(code, '')}") for code in PROGRAMS["pu"]]
     result = None
     if form.is_valid():
         d = form.cleaned_data
@@ -162,7 +164,6 @@ def calculator(request):
             )
         except QuoteError as refused:
             form.add_error(None, refused.text(translation.get_language() or "id"))
-    names = {p.code: (p.name_en if _english() and p.name_en else p.name) for p in Program.objects.all()}
     rows = [(line, names.get(line.program, "")) for line in result.lines] if result else []
     context = {"title": _("Kalkulator iuran"), "form": form, "result": result, "rows": rows}
     return render(request, "web/calculator.html", context)
