@@ -1,6 +1,6 @@
 """A bill as files: the XLSX workbook BPJS and the finance office check line by line, and the one-page
-cover letter (PDF) from the Pemda to the BPJS branch. Callers audit each export
-(registry.services.record_export): the workbook carries full NIKs.
+cover letter (PDF) from the Pemda to the BPJS branch. Callers audit each export with ``audited`` (the
+workbook carries full NIKs and names: UU 27/2022 wants that on the trail).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import polars as pl
 import xlsxwriter
 from django.db import connection
 
+from payung.audit.services import record
 from payung.contributions.billing import MONTHS, month_label
 from payung.contributions.calculator import PROGRAMS
 from payung.contributions.models import Bill, BillLine, LineKind
@@ -22,6 +23,12 @@ LINE_SCHEMA = {"nik": pl.Utf8, "name": pl.Utf8, "unit_name": pl.Utf8, "program":
                "employer": pl.Int64, "worker": pl.Int64, "total": pl.Int64, "kind": pl.Utf8,
                "period": pl.Utf8, "person_id": pl.Int64}  # fmt: skip
 PROGRAM_ORDER = list(dict.fromkeys(PROGRAMS["pu"] + PROGRAMS["bpu"]))
+
+
+def audited(user, bill: Bill, kind: str, *, channel: str) -> None:
+    """One audit event per export: which bill, which file kind, how many personal rows it carried."""
+    rows = bill.line_count if kind == "xlsx" else 0
+    record(user, "export", bill, after={"format": kind, "rows": rows}, channel=channel)
 
 
 def bill_lines(bill: Bill) -> pl.DataFrame:
