@@ -1,5 +1,7 @@
 """The demo generator: deterministic, valid NIKs of the right region, the head-counts of the seeds."""
 
+import datetime as dt
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -126,9 +128,24 @@ def test_contracts_and_decrees_are_dated_in_order(full):
     for demo in full.values():
         frame = demo.people
         assert frame["decree_number"].null_count() == 0
-        assert (frame["decree_date"] <= frame["start_date"]).all()
+        yearly = pl.col("group") == "non_asn"  # this year's contract decree; the start is the first TMT
+        assert (frame.filter(~yearly)["decree_date"] <= frame.filter(~yearly)["start_date"]).all()
+        assert (frame.filter(yearly)["start_date"] <= frame.filter(yearly)["decree_date"]).all()
         ended = frame.filter(pl.col("end_date").is_not_null())
         assert (ended["start_date"] < ended["end_date"]).all()
+
+
+def test_non_asn_were_first_appointed_years_ago_mostly_before_2021(full):
+    staff = full[people.KUPANG].people.filter(pl.col("group") == "non_asn")
+    first = staff["start_date"]
+    assert first.min() >= dt.date(2008, 1, 1) and first.max() <= dt.date(
+        people.REFERENCE_DATE.year - 1, 12, 31
+    )
+    assert 0.6 < (first.dt.year() < 2021).mean() < 0.9
+    assert (staff["start_date"] >= staff["birth_date"].dt.offset_by("19y")).all()
+    assert set(staff["end_date"]) == {dt.date(people.REFERENCE_DATE.year, 12, 31)}  # this year's contract
+    # Seed 001's agreement (10 Apr 2021 - 9 Apr 2024) covers most of them in May 2023.
+    assert (first <= dt.date(2023, 5, 1)).mean() > 0.75
 
 
 def test_scale_zero_gives_units_and_no_people():

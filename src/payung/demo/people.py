@@ -10,6 +10,7 @@ The same seed gives the same people on any day: ages and contracts count from ``
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -181,7 +182,34 @@ def _people(
         kpj=_kpjs(frame, region, draw),
         monthly_wage=_wages(),
     )
+    frame = frame.with_columns(start_date=_first_appointments(frame, draw))  # drawn last: the rest stays
     return frame.select([pl.col(c).cast(d) for c, d in COLUMNS.items()])
+
+
+FIRST_TMT_YEAR = 2008
+RECENT_TMT_YEAR = 2021  # four in five non-ASN were first appointed before this year
+RECENT_TMT_SHARE = 0.2
+MIN_TMT_AGE = 19
+
+
+def _first_appointments(frame: pl.DataFrame, draw: Draw) -> pl.Series:
+    """A non-ASN's start date is the first appointment (TMT), years before this year's contract (its
+    decree and end date stay the current contract's): from 2008 on, mostly before 2021, never before the
+    person turned 19 nor after this year's decree. Other groups keep their slot's start date."""
+    n = frame.height
+
+    def day_in(first: dt.date, last: dt.date) -> pl.Expr:
+        return pl.lit(first) + pl.duration(days=(draw.uniform(n) * ((last - first).days + 1)).floor())
+
+    last = dt.date(REFERENCE_DATE.year - 1, 12, 31)  # capped below by the decree (December)
+    old = day_in(dt.date(FIRST_TMT_YEAR, 1, 1), dt.date(RECENT_TMT_YEAR - 1, 12, 31))
+    recent = day_in(dt.date(RECENT_TMT_YEAR, 1, 1), last)
+    picked = pl.when(pl.lit(draw.uniform(n) < RECENT_TMT_SHARE)).then(recent).otherwise(old)
+    adult = pl.col("birth_date").dt.offset_by(f"{MIN_TMT_AGE}y")
+    tmt = pl.min_horizontal(pl.max_horizontal(picked, adult), pl.col("decree_date"))
+    return frame.select(
+        pl.when(pl.col("group") == "non_asn").then(tmt).otherwise(pl.col("start_date")).alias("start_date")
+    )["start_date"]
 
 
 def _niks(frame: pl.DataFrame, draw: Draw) -> pl.Series:
