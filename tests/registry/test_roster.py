@@ -455,6 +455,7 @@ def test_over_the_size_limit(tmp_path):
 # through python-calamine, cell by cell. Both must give the same sheet.
 CELLS = st.one_of(
     st.none(),
+    st.booleans(),
     st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12),
     st.integers(-(10**14), 10**14),
     st.decimals(-(10**9), 10**9, places=2).map(float),
@@ -478,7 +479,9 @@ def test_fast_and_typed_xlsx_reads_agree(tmp_path_factory, body, titles):
     sheet.write_row(titles, 0, HEADER)
     for r, row in enumerate(body, start=titles + 1):
         for c, value in enumerate(row):
-            if isinstance(value, dt.date):
+            if isinstance(value, bool):
+                sheet.write_boolean(r, c, value)
+            elif isinstance(value, dt.date):
                 sheet.write_datetime(r, c, value, dates)
             elif isinstance(value, str):
                 sheet.write_string(r, c, value)

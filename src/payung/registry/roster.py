@@ -307,8 +307,8 @@ def _scan_xlsx(path: Path) -> _XlsxScan:
                     xml = archive.read(name)
                     _refuse_uncached_formulas(xml)
                     if name == first:
-                        typed = _TYPED_NUMBER.search(xml) is not None
-                        scan = _XlsxScan(_merged_ranges(xml), typed)
+                        typed = _TYPED_NUMBER.search(xml) is not None or _TYPED_CELL.search(xml)
+                        scan = _XlsxScan(_merged_ranges(xml), bool(typed))
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileProblem("corrupt") from exc
     return scan
@@ -338,6 +338,7 @@ def _first_sheet(archive: zipfile.ZipFile) -> str | None:
 # be Excel's scientific notation) or a fraction or exponent (it writes 9132335.19 as 9132335.189999999).
 # Whole numbers, dates without a time and shared-string indexes never match: the common roster is fast.
 _TYPED_NUMBER = re.compile(rb"<v>-?(?:\d{16}|\d*[.eE])")
+_TYPED_CELL = re.compile(rb'\st="[be]"')  # TRUE/FALSE (fastexcel: 'true') and error cells
 _MERGED = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
 
 
@@ -422,7 +423,7 @@ def _dates_as_dates(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_excel(path: Path) -> Sheet:
-    """Through python-calamine, cell by cell: .xls files, and sheets with numbers a NIK might be."""
+    """Through python-calamine, cell by cell: .xls files, and sheets _read_xlsx cannot read as text."""
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = book.get_sheet_by_index(0)
@@ -448,7 +449,8 @@ def _read_excel(path: Path) -> Sheet:
     return Sheet(head[index], frame, index + 1, columns)
 
 
-def _header(head: list[list[str]], merged) -> tuple[int, dict[str, int]]:
+def _header(head: list[list[str]], merged: list) -> tuple[int, dict[str, int]]:
+    """The header row and its canonical columns; a header in merged cells or on two rows is refused."""
     index, columns = _find_header(head)
     if any(top[0] <= index <= bottom[0] and top != bottom for top, bottom in merged):
         raise FileProblem("two_row_header", line=index + 1)
