@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payung.web import duplicates, imports, rules, views
+from payung.web import bills, duplicates, imports, rules, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,4 +26,7 @@ urlpatterns = [
     path("aturan/", rules.rules_list, name="rules"),
     path("aturan/tambah/", rules.rule_add, name="rule_add"),
     path("kalkulator/", rules.calculator, name="calculator"),
+    path("tagihan/", bills.bills_list, name="bills"),
+    path("tagihan/<int:pk>/unduh.xlsx", bills.bill_xlsx, name="bill_xlsx"),
+    path("tagihan/<int:pk>/surat.pdf", bills.bill_pdf, name="bill_pdf"),
 ]
