@@ -10,6 +10,7 @@ list of management commands, so a new route that takes an id or a region fails h
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from io import StringIO
@@ -20,11 +21,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from payung.accounts import cli, scope
+from payung.accounts.models import ApiToken, Role, User
 from payung.api.api import api as ninja_api
 from payung.audit.models import AuditEvent
+from payung.contributions.models import Payment
 from payung.registry.models import DuplicateCandidate, ImportBatch, Person
 from tests.api.conftest import BASE
 from tests.api.world import FAST_HASHERS, build
+from tests.contributions import money
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +38,29 @@ NOT_FOUND = {"detail": "Tidak ditemukan."}
 @pytest.fixture
 def world(db, tmp_path, settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    return build(tmp_path)
+    return _with_money(build(tmp_path))
+
+
+def _with_money(world):
+    """A finance user per tenant and an unpaid TTU bill: money routes are refused and controlled by the
+    users who may record payments, so a 404 there proves the scope, not the role."""
+    for name, code in (("kupang_finance", "5371"), ("ttu_finance", "5303")):
+        user = User.objects.create_user(name, role=Role.FINANCE, region_id=code)
+        world.users[name] = user
+        world.tokens[name] = ApiToken.issue(user, "ujian")[1]
+    agreement = money.agreement(world.ttu.region, "PKS/TTU/RAHASIA", category="bpu")
+    world.ttu.bill = money.bill(
+        agreement, dt.date(2023, 1, 1), [money.Line(world.ttu.person, world.ttu.unit, "JKM", 6_800)]
+    )
+    return world
+
+
+# Routes that write money: refused for the Kupang treasurer, controlled by the TTU treasurer.
+MONEY_ROUTES = {("post", "/bills/{bill_id}/payments"), "bill_pay"}
+
+
+def _actors(route) -> tuple[str, str]:
+    return ("kupang_finance", "ttu_finance") if route in MONEY_ROUTES else ("kupang", "ttu")
 
 
 def _state(world) -> dict:
@@ -45,12 +71,15 @@ def _state(world) -> dict:
         "engagements": sorted(people.values_list("engagements__pk", "engagements__group")),
         "batches": list(ImportBatch.objects.filter(region_id="5303").values("pk", "state", "imported")),
         "candidates": list(DuplicateCandidate.objects.filter(region_id="5303").values("pk", "state")),
+        "payments": list(Payment.objects.filter(bill__region_id="5303").values("pk", "amount")),
     }
 
 
 def _kupang_left_no_trail(world) -> bool:
     """A refused request records nothing: no view, no export, no change in the Kupang operator's name."""
-    return not AuditEvent.objects.filter(actor=world.users["kupang"]).exists()
+    return not AuditEvent.objects.filter(
+        actor__in=[world.users["kupang"], world.users["kupang_finance"]]
+    ).exists()
 
 
 # --------------------------------------------------------------------------------------------- API
@@ -72,9 +101,15 @@ API_ROUTES = {
         lambda w: {"keep": w.ttu.person.pk, "reason": "Orang yang sama"},
     ),
     ("post", "/duplicates/{candidate_id}/dismiss"): ("candidate", lambda w: {"reason": "Orang berbeda"}),
+    ("get", "/bills/{bill_id}/payments"): ("bill", lambda w: None),
+    ("post", "/bills/{bill_id}/payments"): (
+        "bill",
+        lambda w: {"paid_on": "2023-01-20", "amount": 100, "reference": "SP2D-1"},
+    ),
+    ("get", "/people/{person_id}/ledger"): ("person", lambda w: None),
 }
 # Operations with no object id: lists (checked below for leaks) and creations that name a region.
-API_LISTS = {("get", "/people"), ("get", "/units"), ("get", "/duplicates")}
+API_LISTS = {("get", "/people"), ("get", "/units"), ("get", "/duplicates"), ("get", "/arrears")}
 API_CREATES = {("post", "/people"), ("post", "/imports")}
 # Reference data, the same for everyone: published Kemendagri codes and the pure NIK check.
 API_REFERENCE = {("get", "/nik/{nik}"), ("get", "/regions/{code}")}
@@ -91,7 +126,12 @@ def test_every_api_operation_is_covered_by_this_proof():
 
 
 def _object(world, kind: str):
-    return {"person": world.ttu.person, "batch": world.ttu.batch, "candidate": world.ttu.candidate}[kind]
+    return {
+        "person": world.ttu.person,
+        "batch": world.ttu.batch,
+        "candidate": world.ttu.candidate,
+        "bill": world.ttu.bill,
+    }[kind]
 
 
 def _call(client, world, who: str, method: str, path: str, body):
@@ -110,17 +150,18 @@ def test_api_route_hides_another_tenants_record(client, world, route):
     path = re.sub(r"\{\w+\}", str(target.pk), template)
     body = body_of(world)
     before = _state(world)
+    outsider, owner = _actors(route)
 
-    refused = _call(client, world, "kupang", method, path, body)
+    refused = _call(client, world, outsider, method, path, body)
     assert refused.status_code == 404 and refused.json() == NOT_FOUND
-    missing = _call(client, world, "kupang", method, path.replace(str(target.pk), "987654", 1), body)
+    missing = _call(client, world, outsider, method, path.replace(str(target.pk), "987654", 1), body)
     assert (missing.status_code, missing.json()) == (404, NOT_FOUND), "out of scope must read as missing"
 
     monitor = _call(client, world, "province", method, path, body)
     assert monitor.status_code == (200 if method == "get" else 403), monitor.content
     assert _state(world) == before and _kupang_left_no_trail(world)
 
-    control = _call(client, world, "ttu", method, path, body)
+    control = _call(client, world, owner, method, path, body)
     assert 200 <= control.status_code < 300, control.content
 
 
@@ -135,6 +176,10 @@ def test_api_lists_leave_out_the_other_tenant(client, world):
     assert by_nik == by_name == []
     assert {u["id"] for u in units} == {world.kupang.unit.pk}
     assert {c["id"] for c in pairs} == {world.kupang.candidate.pk}
+    arrears = _call(client, world, "kupang", "get", "/arrears?on=2023-12-31", None).json()
+    assert arrears["bills"] == arrears["lapsed"] == []
+    monitor_arrears = _call(client, world, "province", "get", "/arrears?on=2023-12-31", None).json()
+    assert [b["bill_id"] for b in monitor_arrears["bills"]] == [world.ttu.bill.pk]
     monitor = _call(client, world, "province", "get", "/people", None).json()
     assert monitor["count"] == 4  # the control: the province monitor sees both tenants
 
@@ -170,8 +215,16 @@ WEB_ROUTES = {
     "duplicate": ("candidate", "get", {}),
     "duplicate_merge": ("candidate", "post", {"keep": "left", "reason": "Orang yang sama"}),
     "duplicate_dismiss": ("candidate", "post", {"reason": "Orang berbeda"}),
+    "bill": ("bill", "get", {}),
+    "bill_pay": ("bill", "post", {"paid_on": "20/01/2023", "amount": "100", "reference": "SP2D-1"}),
+    "ledger": ("person", "get", {}),
 }
-WEB_LISTS = {"people": "Yohanes Kefi", "duplicates": "Yohanis Kefi", "import_history": "daftar-5303"}
+WEB_LISTS = {
+    "people": "Yohanes Kefi",
+    "duplicates": "Yohanis Kefi",
+    "import_history": "daftar-5303",
+    "arrears": "PKS/TTU/RAHASIA",
+}
 
 
 def _web_patterns(patterns=None, prefix="") -> dict[str, object]:
@@ -208,11 +261,12 @@ def test_web_page_hides_another_tenants_record(world, name):
     kind, method, data = WEB_ROUTES[name]
     target = _object(world, kind)
     before = _state(world)
-    assert _web(_browser(world, "kupang"), name, target.pk, method, data).status_code == 404
+    outsider, owner = _actors(name)
+    assert _web(_browser(world, outsider), name, target.pk, method, data).status_code == 404
     monitor = _web(_browser(world, "province"), name, target.pk, method, data)
     assert monitor.status_code == (200 if method == "get" else 404)
     assert _state(world) == before and _kupang_left_no_trail(world)
-    control = _web(_browser(world, "ttu"), name, target.pk, method, data)
+    control = _web(_browser(world, owner), name, target.pk, method, data)
     assert control.status_code not in (404, 500)
 
 

@@ -219,11 +219,16 @@ def line_status(total: int, covered_amount: int) -> str:
     return "partial" if covered_amount > 0 else "unpaid"
 
 
-def allocation(bill: Bill, on: dt.date | None = None) -> dict[int, int]:
-    """line id -> the amount of it covered by the bill's payments (up to ``on``)."""
+def allocation(bill: Bill, on: dt.date | None = None, ids: Iterable[int] | None = None) -> dict[int, int]:
+    """line id -> the amount of it covered by the bill's payments (up to ``on``); only ``ids`` when given
+    (a page of lines: the running sum still reads the whole bill, only the page comes back)."""
     lines = BillLine.objects.filter(bill_id=bill.pk)
     columns = ["id", "total", "running", "bill_paid"]
-    rows = _select(_allocated(lines, on).values(*columns), columns, "", [])
+    where, params = "", []
+    if ids is not None:
+        params = [int(pk) for pk in ids] or [0]
+        where = f"WHERE a.id IN ({', '.join(['%s'] * len(params))})"
+    rows = _select(_allocated(lines, on).values(*columns), columns, where, params)
     return {pk: covered(total, running, bill_paid) for pk, total, running, bill_paid in rows}
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payung.web import bills, duplicates, imports, rules, views
+from payung.web import bills, duplicates, imports, payments, rules, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,4 +29,8 @@ urlpatterns = [
     path("tagihan/", bills.bills_list, name="bills"),
     path("tagihan/<int:pk>/unduh.xlsx", bills.bill_xlsx, name="bill_xlsx"),
     path("tagihan/<int:pk>/surat.pdf", bills.bill_pdf, name="bill_pdf"),
+    path("tagihan/<int:pk>/", payments.bill_detail, name="bill"),
+    path("tagihan/<int:pk>/bayar/", payments.bill_pay, name="bill_pay"),
+    path("tunggakan/", payments.arrears_page, name="arrears"),
+    path("orang/<int:pk>/buku-besar/", payments.ledger_page, name="ledger"),
 ]
