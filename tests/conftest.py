@@ -43,3 +43,14 @@ def _reference_data_survives_flushes(request):
 def _fast_password_hashing(settings):
     """Real password hashing costs ~0.3 s a user; tests check who may do what, not the hash's strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_indonesian():
+    """A request with Accept-Language: en leaves English active on the test thread; a real process (a
+    command, a server worker) starts in settings.LANGUAGE_CODE, and so does each test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
