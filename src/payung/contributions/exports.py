@@ -25,9 +25,9 @@ LINE_SCHEMA = {"nik": pl.Utf8, "name": pl.Utf8, "unit_name": pl.Utf8, "program":
 PROGRAM_ORDER = list(dict.fromkeys(PROGRAMS["pu"] + PROGRAMS["bpu"]))
 
 
-def audited(user, bill: Bill, kind: str, *, channel: str) -> None:
-    """One audit event per export: which bill, which file kind, how many personal rows it carried."""
-    rows = bill.line_count if kind == "xlsx" else 0
+def audited(user, bill: Bill, kind: str, *, channel: str, rows: int | None = None) -> None:
+    """One audit event per export: which bill, which kind (xlsx, pdf, api), how many personal rows."""
+    rows = (bill.line_count if kind == "xlsx" else 0) if rows is None else rows
     record(user, "export", bill, after={"format": kind, "rows": rows}, channel=channel)
 
 
