@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "payung.rules",
     "payung.coverage",
     "payung.contributions",
+    "payung.reconcile",
     "payung.web",
     "payung.demo",
 ]
