@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from payung.accounts.models import Role, User
+from payung.contributions.models import Payment
 from payung.registry import importer, services
 from payung.registry.models import Person
 from payung.registry.nik import compose
 from payung.registry.services import EngagementData, PersonData
 from tests.api.world import PASSWORD, build
 from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot, switch_language
+from tests.contributions import money
 
 NAMES = [
     "Yohanes Bria",
@@ -86,7 +89,38 @@ def populate(world, tmp_path) -> dict:
         )
         for lang in ("id", "en")
     }  # fmt: skip
-    return {"batches": batches, "roster": roster}
+    return {"batches": batches, "roster": roster, **money_pages(world)}
+
+
+def money_pages(world) -> dict:
+    """A May 2023 bill of the Kupang people (with a correction line and a partial payment) and four unpaid
+    months of a BPU agreement, so the bill, arrears and ledger pages show every part."""
+    kupang = world.kupang
+    people = list(Person.objects.filter(region=kupang.region).order_by("pk"))
+    agreement = money.agreement(kupang.region, "PKS/BPJS-KPG/2021", late_fine=True)
+    lines = [
+        money.Line(p, kupang.unit, prog, amt)
+        for p in people
+        for prog, amt in (("JKK", 5_400), ("JKM", 6_750))
+    ]
+    lines.append(money.Line(people[1], kupang.unit, "JKK", 600, period=dt.date(2023, 4, 1)))
+    bill = money.bill(agreement, dt.date(2023, 5, 1), lines)
+    Payment.objects.create(
+        bill=bill, paid_on=dt.date(2023, 6, 12), amount=150_000, reference="SP2D-0456/LS/2023"
+    )
+    bpu = money.agreement(kupang.region, "PKS/BPU-KPG/2023", category="bpu", valid_to=dt.date(2025, 12, 31))
+    rentan = people[-3:]
+    for month in money.months(dt.date(2023, 1, 1), 4):
+        money.bill(
+            bpu,
+            month,
+            [money.Line(p, kupang.unit, "JKM", 6_800) for p in rentan],
+            due_date=month.replace(day=15),
+        )
+    finance = User.objects.create_user(
+        "kupang.keuangan", password=PASSWORD, role=Role.FINANCE, region=kupang.region
+    )
+    return {"bill": bill, "finance": finance}
 
 
 def pages(world, extra, lang: str) -> list[tuple[str, str]]:
@@ -112,6 +146,9 @@ def pages(world, extra, lang: str) -> list[tuple[str, str]]:
             "/kalkulator/?category=pu&amount=2500000&programs=JKK&programs=JKM&programs=JHT"
             "&programs=JP&jkk_class=1&on=01/05/2023",
         ),
+        ("bill", f"/tagihan/{extra['bill'].pk}/"),
+        ("arrears", "/tunggakan/"),
+        ("ledger", f"/orang/{world.kupang.twin.pk}/buku-besar/"),
         ("not-found", "/orang/999999/"),
     ]
 
@@ -154,6 +191,20 @@ def show_errors_and_log_out(page, live_server, lang: str) -> None:
     screenshot(page, f"logged-out-desktop-{lang}")
 
 
+def pay_too_much(page, live_server, bill, lang: str) -> None:
+    """The treasurer's view of the bill: the payment form refusing more than what is still due."""
+    log_in(page, live_server, "kupang.keuangan", PASSWORD)
+    if lang == "en":
+        switch_language(page, "en")
+    page.goto(f"{live_server.url}/tagihan/{bill.pk}/")
+    page.fill("#id_paid_on", "20/06/2023")
+    page.fill("#id_amount", "999.999.999")
+    page.fill("#id_reference", "SP2D-0789/LS/2023")
+    page.click("#bayar button.primary")
+    assert page.locator("#bayar .field.invalid").count() == 1
+    screenshot(page, f"bill-overpaid-desktop-{lang}")
+
+
 def test_every_page(transactional_db, live_server, open_context, tmp_path, settings):
     """One test for all four runs: a transactional test empties the region table when it ends."""
     settings.MEDIA_ROOT = tmp_path / "files"
@@ -167,3 +218,4 @@ def test_every_page(transactional_db, live_server, open_context, tmp_path, setti
             if size == "desktop":
                 upload_through_the_wizard(page, live_server, extra["roster"], lang)
                 show_errors_and_log_out(page, live_server, lang)
+                pay_too_much(open_context(viewport, "id").new_page(), live_server, extra["bill"], lang)

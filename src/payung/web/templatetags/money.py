@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from payung.web.templatetags.payung import angka
+
 register = template.Library()
 
 BADGES = {"paid": "st-active", "partial": "st-warning", "unpaid": "st-ended", "overdue": "st-error"}
@@ -13,3 +15,9 @@ BADGES = {"paid": "st-active", "partial": "st-warning", "unpaid": "st-ended", "o
 def badge(status: str) -> str:
     """'paid' -> 'st-active' (green), 'overdue' -> 'st-error' (red), ..."""
     return BADGES.get(status, "")
+
+
+@register.filter
+def uang(value) -> str:
+    """Rp 1.234.567 with a non-breaking space, so a narrow column never splits 'Rp' from the number."""
+    return "" if value is None else f"Rp\u00a0{angka(value)}"
