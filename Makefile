@@ -22,6 +22,7 @@ demo: install
 	mkdir -p var
 	$(BIN)/payung migrate --noinput
 	$(BIN)/payung demo-data
+	$(BIN)/payung demo-coverage
 	$(BIN)/payung demo-users
 	$(BIN)/payung runserver 127.0.0.1:8000
 
