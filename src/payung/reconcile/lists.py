@@ -113,15 +113,15 @@ def _sheet(path: Path, filename: str) -> roster.Sheet:
 
 # ------------------------------------------------------------------------- the reader for lists without NIK
 def _read_any_header(path: Path) -> roster.Sheet:
-    """Cells as text under the first row naming an identifier (NIK or KPJ) and a name."""
+    """Cells as text under the first row naming an identifier (NIK or KPJ) and another known column."""
     head = path.read_bytes()[:8]
     if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         rows = _excel_rows(path)
     else:
         rows = _csv_rows(path.read_bytes())
     for index, row in enumerate(rows[: roster.MAX_TITLE_ROWS]):
-        found = {canonical_column(cell) for cell in row}
-        if "name" in found and found & set(IDENTIFIERS):
+        found = {canonical_column(cell) for cell in row} - {None}
+        if found & set(IDENTIFIERS) and len(found) >= 2:  # read() then says which column is missing
             width = len(row)
             body = [r + [""] * (width - len(r)) for r in rows[index + 1 :]]
             data = {f"c{i}": [r[i] or None for r in body] for i in range(width)}
