@@ -25,6 +25,7 @@ from payung.accounts.models import ApiToken, Role, User
 from payung.api.api import api as ninja_api
 from payung.audit.models import AuditEvent
 from payung.contributions.models import Payment
+from payung.coverage.models import Agreement, Membership, RegistrationBatch, RegistrationEntry
 from payung.registry.models import DuplicateCandidate, ImportBatch, Person
 from tests.api.conftest import BASE
 from tests.api.world import FAST_HASHERS, build
@@ -52,11 +53,26 @@ def _with_money(world):
     world.ttu.bill = money.bill(
         agreement, dt.date(2023, 1, 1), [money.Line(world.ttu.person, world.ttu.unit, "JKM", 6_800)]
     )
+    # A TTU member whom BPJS rejected once: pending again, so the TTU treasurer's control can register.
+    world.ttu.agreement = agreement
+    Membership.objects.create(
+        agreement=agreement, region=world.ttu.region, person=world.ttu.person, unit=world.ttu.unit,
+        engagement=world.ttu.person.engagements.get(), start=dt.date(2023, 1, 1), end=dt.date(2024, 4, 9),
+        basis=1_000_000,
+    )  # fmt: skip
+    world.ttu.registration = RegistrationBatch.objects.create(agreement=agreement)
+    RegistrationEntry.objects.create(batch=world.ttu.registration, person=world.ttu.person, state="rejected")
     return world
 
 
 # Routes that write money: refused for the Kupang treasurer, controlled by the TTU treasurer.
-MONEY_ROUTES = {("post", "/bills/{bill_id}/payments"), "bill_pay"}
+MONEY_ROUTES = {
+    ("post", "/bills/{bill_id}/payments"),
+    "bill_pay",
+    ("post", "/agreements/{agreement_id}/enrol"),
+    ("post", "/agreements/{agreement_id}/registrations"),
+    ("post", "/registrations/{batch_id}/reply"),
+}
 
 
 def _actors(route) -> tuple[str, str]:
@@ -72,6 +88,11 @@ def _state(world) -> dict:
         "batches": list(ImportBatch.objects.filter(region_id="5303").values("pk", "state", "imported")),
         "candidates": list(DuplicateCandidate.objects.filter(region_id="5303").values("pk", "state")),
         "payments": list(Payment.objects.filter(bill__region_id="5303").values("pk", "amount")),
+        "agreements": list(Agreement.objects.filter(region_id="5303").values("pk", "number", "valid_to")),
+        "memberships": list(Membership.objects.filter(region_id="5303").values("pk", "start", "end")),
+        "registrations": list(
+            RegistrationEntry.objects.filter(batch__agreement__region_id="5303").values("pk", "state", "kpj")
+        ),
     }
 
 
@@ -107,10 +128,25 @@ API_ROUTES = {
         lambda w: {"paid_on": "2023-01-20", "amount": 100, "reference": "SP2D-1"},
     ),
     ("get", "/people/{person_id}/ledger"): ("person", lambda w: None),
+    ("get", "/agreements/{agreement_id}"): ("agreement", lambda w: None),
+    ("get", "/agreements/{agreement_id}/memberships"): ("agreement", lambda w: None),
+    ("post", "/agreements/{agreement_id}/enrol"): ("agreement", lambda w: {}),
+    ("post", "/agreements/{agreement_id}/registrations"): ("agreement", lambda w: {"layout": "sipp"}),
+    ("get", "/registrations/{batch_id}/file.xlsx"): ("registration", lambda w: None),
+    ("post", "/registrations/{batch_id}/reply"): (
+        "registration",
+        lambda w: {"upload": f"NIK,KPJ\n{w.ttu.person.nik},23012345678\n"},
+    ),
 }
 # Operations with no object id: lists (checked below for leaks) and creations that name a region.
-API_LISTS = {("get", "/people"), ("get", "/units"), ("get", "/duplicates"), ("get", "/arrears")}
-API_CREATES = {("post", "/people"), ("post", "/imports")}
+API_LISTS = {
+    ("get", "/people"),
+    ("get", "/units"),
+    ("get", "/duplicates"),
+    ("get", "/arrears"),
+    ("get", "/agreements"),
+}
+API_CREATES = {("post", "/people"), ("post", "/imports"), ("post", "/agreements")}
 # Reference data, the same for everyone: published Kemendagri codes and the pure NIK check.
 API_REFERENCE = {("get", "/nik/{nik}"), ("get", "/regions/{code}")}
 
@@ -131,6 +167,8 @@ def _object(world, kind: str):
         "batch": world.ttu.batch,
         "candidate": world.ttu.candidate,
         "bill": world.ttu.bill,
+        "agreement": world.ttu.agreement,
+        "registration": world.ttu.registration,
     }[kind]
 
 
@@ -138,6 +176,10 @@ def _call(client, world, who: str, method: str, path: str, body):
     headers = world.auth(who)
     if method == "get":
         return client.get(BASE + path, headers=headers)
+    if body and "upload" in body:  # a file upload: a fresh multipart body for every call
+        upload = StringIO(body["upload"])
+        upload.name = "balasan.csv"
+        return client.post(BASE + path, {"file": upload}, headers=headers)
     send = getattr(client, method)
     return send(BASE + path, json.dumps(body), content_type="application/json", headers=headers)
 
@@ -176,6 +218,10 @@ def test_api_lists_leave_out_the_other_tenant(client, world):
     assert by_nik == by_name == []
     assert {u["id"] for u in units} == {world.kupang.unit.pk}
     assert {c["id"] for c in pairs} == {world.kupang.candidate.pk}
+    agreements = _call(client, world, "kupang_finance", "get", "/agreements", None).json()
+    assert agreements == []
+    monitor_agreements = _call(client, world, "province", "get", "/agreements", None).json()
+    assert [a["id"] for a in monitor_agreements] == [world.ttu.agreement.pk]
     arrears = _call(client, world, "kupang", "get", "/arrears?on=2023-12-31", None).json()
     assert arrears["bills"] == arrears["lapsed"] == []
     monitor_arrears = _call(client, world, "province", "get", "/arrears?on=2023-12-31", None).json()
@@ -196,6 +242,13 @@ def test_api_creations_into_the_other_tenant_are_404(client, world):
     upload = {"file": StringIO("NIK,Nama\n"), "region": "5303"}
     response = client.post(f"{BASE}/imports", upload, headers=world.auth("kupang"))
     assert (response.status_code, response.json()) == (404, NOT_FOUND)
+    pks = {
+        "region": "5303", "number": "PKS/BARU", "pemda_party": "Pemkab TTU", "bpjs_branch": "Cabang Kefa",
+        "signed_on": "2024-01-02", "valid_from": "2024-04-10", "valid_to": "2027-04-09",
+        "groups": ["teacher"], "programs": ["JKM"],
+    }  # fmt: skip
+    assert _call(client, world, "kupang_finance", "post", "/agreements", pks).json() == NOT_FOUND
+    assert _call(client, world, "ttu_finance", "post", "/agreements", pks).status_code == 201  # the control
     assert _state(world)["people"] == [
         {"pk": p.pk, "name": p.name, "phone": "", "status": "active"}
         for p in (world.ttu.person, world.ttu.twin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from payung.api import bills, duplicates, errors, imports, nik, payments, people, regions, rules
+from payung.api import bills, coverage, duplicates, errors, imports, nik, payments, people, regions, rules
 from payung.api.auth import api_auth
 
 api = NinjaAPI(
@@ -22,5 +22,5 @@ api = NinjaAPI(
     auth=api_auth(),
 )
 errors.install(api)
-for module in (people, imports, duplicates, nik, regions, rules, bills, payments):
+for module in (people, imports, duplicates, nik, regions, rules, coverage, bills, payments):
     api.add_router("", module.router)
