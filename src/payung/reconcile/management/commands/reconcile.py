@@ -16,7 +16,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
+from payung.contributions.calculator import JKK_CLASSES, PROGRAMS, QuoteError
 from payung.reconcile import findings, linkage, lists, report
 from payung.reconcile.errors import ReconcileProblem
 
@@ -77,7 +77,7 @@ def _options(o: dict) -> findings.Options:
         if program not in known:
             raise ReconcileProblem("programs", value=program, known=", ".join(known))
     if o["jkk_class"] not in JKK_CLASSES:
-        raise CommandError(_("Kelompok risiko JKK harus 1 sampai 5."))
+        raise CommandError(QuoteError("jkk_class").text(translation.get_language() or "id"))
     try:
         period = dt.datetime.strptime(o["period"], "%Y-%m").date() if o["period"] else dt.date.today()
     except ValueError:
