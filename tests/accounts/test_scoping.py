@@ -72,6 +72,10 @@ MONEY_ROUTES = {
     ("post", "/agreements/{agreement_id}/enrol"),
     ("post", "/agreements/{agreement_id}/registrations"),
     ("post", "/registrations/{batch_id}/reply"),
+    "agreement_edit",
+    "agreement_enrol",
+    "registration_create",
+    "registration_reply",
 }
 
 
@@ -271,12 +275,19 @@ WEB_ROUTES = {
     "bill": ("bill", "get", {}),
     "bill_pay": ("bill", "post", {"paid_on": "20/01/2023", "amount": "100", "reference": "SP2D-1"}),
     "ledger": ("person", "get", {}),
+    "agreement": ("agreement", "get", {}),
+    "agreement_edit": ("agreement", "post", {"number": "DIUBAH", "reason": "uji"}),
+    "agreement_enrol": ("agreement", "post", {}),
+    "registration_create": ("agreement", "post", {}),
+    "registration_file": ("registration", "get", {}),
+    "registration_reply": ("registration", "post", {}),
 }
 WEB_LISTS = {
     "people": "Yohanes Kefi",
     "duplicates": "Yohanis Kefi",
     "import_history": "daftar-5303",
     "arrears": "PKS/TTU/RAHASIA",
+    "agreements": "PKS/TTU/RAHASIA",
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payung.web import bills, duplicates, imports, payments, rules, views
+from payung.web import bills, coverage, duplicates, imports, payments, rules, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +26,14 @@ urlpatterns = [
     path("aturan/", rules.rules_list, name="rules"),
     path("aturan/tambah/", rules.rule_add, name="rule_add"),
     path("kalkulator/", rules.calculator, name="calculator"),
+    path("pks/", coverage.agreements_list, name="agreements"),
+    path("pks/baru/", coverage.agreement_create, name="agreement_create"),
+    path("pks/<int:pk>/", coverage.agreement_detail, name="agreement"),
+    path("pks/<int:pk>/ubah/", coverage.agreement_edit, name="agreement_edit"),
+    path("pks/<int:pk>/peserta/", coverage.agreement_enrol, name="agreement_enrol"),
+    path("pks/<int:pk>/pendaftaran/", coverage.registration_create, name="registration_create"),
+    path("pks/pendaftaran/<int:pk>/berkas.xlsx", coverage.registration_file, name="registration_file"),
+    path("pks/pendaftaran/<int:pk>/balasan/", coverage.registration_reply, name="registration_reply"),
     path("tagihan/", bills.bills_list, name="bills"),
     path("tagihan/<int:pk>/unduh.xlsx", bills.bill_xlsx, name="bill_xlsx"),
     path("tagihan/<int:pk>/surat.pdf", bills.bill_pdf, name="bill_pdf"),
