@@ -32,7 +32,7 @@ def audited(user, bill: Bill, kind: str, *, channel: str, rows: int | None = Non
 
 
 def bill_lines(bill: Bill) -> pl.DataFrame:
-    """The bill's lines in its own order (one query)."""
+    """The bill's lines in its own order (one query; ids break ties)."""
     query = (
         f"SELECT nik, name, unit_name, program, basis, employer, worker, total, kind, CAST(period AS TEXT), "
         f"person_id FROM {BillLine._meta.db_table} WHERE bill_id = %s ORDER BY id"
@@ -41,6 +41,9 @@ def bill_lines(bill: Bill) -> pl.DataFrame:
         cursor.execute(query, [bill.pk])
         rows = cursor.fetchall()
     frame = pl.DataFrame(rows, schema=LINE_SCHEMA, orient="row")
+    # The bill's own order (unit, name, program, month; byte-wise, as arrears.line_order): payments
+    # cover lines in this order (decision 0010), so the workbook reads in it too.
+    frame = frame.sort("unit_name", "name", "program", "period", maintain_order=True)
     return frame.with_columns(pl.col("period").str.to_date("%Y-%m-%d"))
 
 
