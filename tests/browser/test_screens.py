@@ -89,7 +89,57 @@ def populate(world, tmp_path) -> dict:
         )
         for lang in ("id", "en")
     }  # fmt: skip
-    return {"batches": batches, "roster": roster, **money_pages(world)}
+    extra = {"batches": batches, "roster": roster, **money_pages(world)}
+    return {**extra, **coverage_data(world, extra["finance"], tmp_path)}
+
+
+def coverage_data(world, finance, tmp_path) -> dict:
+    """A PKS ending in 45 days (a warning on the list), enrolled, with one registration batch answered."""
+    from payung.coverage import enrolment, registration
+    from payung.coverage.services import AgreementData, create_agreement
+
+    today = dt.date.today()
+    terms = AgreementData(
+        number="560/PKS/017/IV/2024", title="Jaminan sosial tenaga non-ASN",
+        pemda_party="Pemerintah Kota Kupang", bpjs_branch="BPJS Ketenagakerjaan Cabang Kupang",
+        signed_on=dt.date(2024, 3, 20), valid_from=dt.date(2024, 4, 10),
+        valid_to=today + dt.timedelta(days=45), groups=["non_asn", "teacher"],
+        programs=["JKK", "JKM"], jkk_class=1, budget_account="5.1.02.01.01.0003",
+    )  # fmt: skip
+    agreement = create_agreement(finance, world.kupang.region, terms)
+    enrolment.sync(agreement, user=finance)
+    batch = registration.create_batch(finance, agreement)
+    first = batch.entries.select_related("person").first().person
+    reply = tmp_path / "balasan-bpjs.csv"
+    reply.write_text(f"NIK;KPJ;Status;Keterangan\n{first.nik};23012345678;Terdaftar;\n")
+    registration.reply(finance, batch, reply)
+    return {"agreement": agreement, "covered": first}
+
+
+def visit_coverage(page, live_server, extra, size: str, lang: str) -> None:
+    """The treasurer's PKS pages: list with its expiry warning, detail, forms (one with inline errors) and the
+    person page's coverage periods."""
+    log_in(page, live_server, "kupang.keuangan", PASSWORD)
+    if lang == "en":
+        switch_language(page, "en")
+    agreement = extra["agreement"]
+    for name, path in (
+        ("agreements", "/pks/"),
+        ("agreement", f"/pks/{agreement.pk}/"),
+        ("agreement-create", "/pks/baru/"),
+        ("agreement-edit", f"/pks/{agreement.pk}/ubah/"),
+        ("person-coverage", f"/orang/{extra['covered'].pk}/#kepesertaan"),
+    ):
+        assert page.goto(live_server.url + path).status == 200, name
+        screenshot(page, f"{name}-{size}-{lang}")
+    if size == "desktop":
+        page.goto(f"{live_server.url}/pks/baru/")
+        page.fill("#id_number", "PKS/UJI")
+        page.fill("#id_valid_from", "10/04/2024")
+        page.fill("#id_valid_to", "01/01/2024")
+        page.click("form.form button.primary")
+        assert page.locator(".field.invalid").count() >= 2
+        screenshot(page, f"agreement-create-errors-{size}-{lang}")
 
 
 def money_pages(world) -> dict:
@@ -219,3 +269,4 @@ def test_every_page(transactional_db, live_server, open_context, tmp_path, setti
                 upload_through_the_wizard(page, live_server, extra["roster"], lang)
                 show_errors_and_log_out(page, live_server, lang)
                 pay_too_much(open_context(viewport, "id").new_page(), live_server, extra["bill"], lang)
+            visit_coverage(open_context(viewport, "id").new_page(), live_server, extra, size, lang)

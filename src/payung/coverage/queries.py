@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from payung.coverage.models import Agreement, Membership
 
@@ -41,14 +41,26 @@ def warning_level(days_left: int | None) -> int | None:
 
 
 def counts_by_unit_and_program(agreement: Agreement, on: dt.date) -> list[dict]:
-    """People covered on ``on`` per unit; each program of the agreement covers all of them."""
+    """Per unit: people with any period under the agreement, and those covered on ``on`` for each of its
+    programs (an agreement's programs cover the same people, so the counts per program are equal)."""
+    covered_on = Q(start__lte=on) & (Q(end__gte=on) | Q(end__isnull=True))
     rows = (
-        Membership.objects.filter(agreement=agreement, start__lte=on, end__gte=on)
+        Membership.objects.filter(agreement=agreement)
         .values("unit_id", "unit__name")
-        .annotate(people=Count("person_id", distinct=True))
+        .annotate(
+            people=Count("person_id", distinct=True),
+            on_day=Count("person_id", distinct=True, filter=covered_on),
+        )
         .order_by("unit__name")
     )
-    return [{"unit": r["unit__name"], "people": r["people"], "programs": agreement.programs} for r in rows]
+    return [
+        {
+            "unit": r["unit__name"],
+            "people": r["people"],
+            "programs": {p: r["on_day"] for p in agreement.programs},
+        }
+        for r in rows
+    ]
 
 
 def person_coverage(person) -> list[dict]:

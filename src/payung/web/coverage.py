@@ -270,6 +270,7 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
         "on": on,
         "by_unit": by_unit,
         "total_people": sum(r["people"] for r in by_unit),
+        "total_on": {p: sum(r["programs"][p] for r in by_unit) for p in agreement.programs},
         "periods": Membership.objects.filter(agreement=agreement).count(),
         "days_left": days,
         "level": queries.warning_level(days),
