@@ -9,10 +9,15 @@ import pytest
 from payung.accounts.models import ApiToken
 from payung.audit.models import AuditEvent
 from payung.contributions.models import Payment
-from tests.contributions.test_money_pages import world  # noqa: F401  (fixture)
+from tests.contributions.test_money_pages import money_world
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1"
+
+
+@pytest.fixture
+def world(db, tmp_path):
+    return money_world(tmp_path)
 
 
 def call(client, world, who, method, path, body=None, lang=""):

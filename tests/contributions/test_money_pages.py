@@ -19,6 +19,12 @@ MAY = dt.date(2023, 5, 1)
 
 @pytest.fixture
 def world(db, tmp_path):
+    return money_world(tmp_path)
+
+
+def money_world(tmp_path):
+    """tests.api's two tenants, a treasurer each, a Kupang May 2023 bill with a correction line, and six
+    unpaid months of a TTU BPU agreement (its one member has lapsed)."""
     world = build(tmp_path)
     for name, code in (("kupang_finance", "5371"), ("ttu_finance", "5303")):
         world.users[name] = User.objects.create_user(
