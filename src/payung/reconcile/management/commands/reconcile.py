@@ -102,6 +102,9 @@ class _replacing:
 
     def __exit__(self, kind, value, traceback) -> None:
         if kind is None:
+            umask = os.umask(0)  # mkstemp made it private; the outputs get the usual permissions
+            os.umask(umask)
+            os.chmod(self.temporary, 0o666 & ~umask)
             os.replace(self.temporary, self.target)
         else:
             self.temporary.unlink(missing_ok=True)
