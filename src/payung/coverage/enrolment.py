@@ -88,19 +88,23 @@ def periods(
         strategy="backward",
         check_sortedness=False,
     ).join(spans, on="engagement_id")
-    following = pl.col("from").shift(-1).over("engagement_id")
+    # Neighbours compared by shifting one sorted frame: a window per engagement (.over) costs ~20x more.
+    pieces = pieces.sort("engagement_id", "from")
+    same_engagement = pl.col("engagement_id").shift(-1) == pl.col("engagement_id")
+    following = pl.when(same_engagement).then(pl.col("from").shift(-1))
     pieces = pieces.with_columns(
         basis=pl.coalesce("wage", "monthly_wage", pl.lit(fallback, pl.Int64)),
         to=pl.coalesce(following - _ONE_DAY, "end"),
-        reason=pl.when(following.is_null()).then("end_reason").otherwise(pl.lit("wage_change")),
+        reason=pl.when(same_engagement).then(pl.lit("wage_change")).otherwise("end_reason"),
     )
     # Neighbouring pieces at the same basis are one period (a wage change to the same wage splits nothing).
-    changed = pl.col("basis").ne_missing(pl.col("basis").shift(1).over("engagement_id"))
+    new_engagement = (pl.col("engagement_id").shift(1) != pl.col("engagement_id")).fill_null(True)
+    changed = new_engagement | pl.col("basis").ne_missing(pl.col("basis").shift(1))
     merged = (
-        pieces.with_columns(run=changed.cum_sum().over("engagement_id"))
-        .group_by("engagement_id", "run", maintain_order=True)
+        pieces.with_columns(run=changed.cum_sum())
+        .group_by("run", maintain_order=True)
         .agg(
-            pl.col("person_id", "unit_id", "basis").first(),
+            pl.col("engagement_id", "person_id", "unit_id", "basis").first(),
             pl.col("from").first().alias("start"),
             pl.col("to").last().alias("end"),
             pl.col("reason").last().alias("end_reason"),
