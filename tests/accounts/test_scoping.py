@@ -352,7 +352,7 @@ CLI_UNSCOPED = {
     "demo-roster": "writes synthetic roster files from a seed; no database",
     "demo-users": "server setup: creates the demo accounts",
 }
-CLI_SCOPED = {"import", "duplicates"}
+CLI_SCOPED = {"import", "duplicates", "agreements", "enrol", "registrations"}
 
 
 def _payung_commands() -> dict[str, str]:
@@ -412,6 +412,32 @@ def test_cli_duplicates_of_another_tenant_are_not_found(world, action):
     assert "Kefi" not in out.getvalue()
     call_command("duplicates", "list", "--region", "5303", "--user", "province", "--json", stdout=out)
     assert "Yohanes Kefi" in out.getvalue()  # the control: the monitor reads TTU's queue
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("enrol", "--agreement", "{agreement}"),
+        ("registrations", "export", "--agreement", "{agreement}", "--out", "{out}"),
+        ("registrations", "reply", "{reply}", "--batch", "{batch}"),
+    ],
+)
+def test_cli_coverage_of_another_tenant_is_not_found(world, tmp_path, args):
+    reply = tmp_path / "balasan.csv"
+    reply.write_text(f"NIK,KPJ\n{world.ttu.person.nik},23012345678\n")
+    values = {"agreement": world.ttu.agreement.pk, "batch": world.ttu.registration.pk, "reply": reply,
+              "out": tmp_path / "kirim.xlsx"}  # fmt: skip
+    command = [str(a).format(**values) for a in args]
+    before = _state(world)
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        call_command(*command, "--user", "kupang_finance", stdout=StringIO())
+    with pytest.raises(CommandError, match="tidak berhak"):
+        call_command(*command, "--user", "province", stdout=StringIO())
+    assert _state(world) == before and _kupang_left_no_trail(world)
+    call_command(*command, "--user", "ttu_finance", stdout=StringIO())  # the control
+    listed = StringIO()
+    call_command("agreements", "list", "--json", "--user", "kupang_finance", stdout=listed)
+    assert json.loads(listed.getvalue()) == []
 
 
 def test_cli_user_from_the_environment(world, monkeypatch):
