@@ -132,6 +132,7 @@ API_ROUTES = {
         lambda w: {"paid_on": "2023-01-20", "amount": 100, "reference": "SP2D-1"},
     ),
     ("get", "/people/{person_id}/ledger"): ("person", lambda w: None),
+    ("get", "/bills/{bill_id}"): ("bill", lambda w: None),
     ("get", "/agreements/{agreement_id}"): ("agreement", lambda w: None),
     ("get", "/agreements/{agreement_id}/memberships"): ("agreement", lambda w: None),
     ("post", "/agreements/{agreement_id}/enrol"): ("agreement", lambda w: {}),
@@ -149,10 +150,24 @@ API_LISTS = {
     ("get", "/duplicates"),
     ("get", "/arrears"),
     ("get", "/agreements"),
+    ("get", "/bills"),
 }
-API_CREATES = {("post", "/people"), ("post", "/imports"), ("post", "/agreements")}
-# Reference data, the same for everyone: published Kemendagri codes and the pure NIK check.
-API_REFERENCE = {("get", "/nik/{nik}"), ("get", "/regions/{code}")}
+API_CREATES = {
+    ("post", "/people"),
+    ("post", "/imports"),
+    ("post", "/agreements"),
+    ("post", "/bills/generate"),
+}
+# Reference data, the same for everyone: published Kemendagri codes, the pure NIK check, the national rules
+# and the quote computed from them (adding a rule version is a right of its own: tests/rules, tests/api).
+API_REFERENCE = {
+    ("get", "/nik/{nik}"),
+    ("get", "/regions/{code}"),
+    ("get", "/rules"),
+    ("get", "/rules/{key}/versions"),
+    ("post", "/rules/{key}/versions"),
+    ("get", "/contributions/quote"),
+}
 
 
 def _operations() -> set[tuple[str, str]]:
@@ -253,6 +268,9 @@ def test_api_creations_into_the_other_tenant_are_404(client, world):
     }  # fmt: skip
     assert _call(client, world, "kupang_finance", "post", "/agreements", pks).json() == NOT_FOUND
     assert _call(client, world, "ttu_finance", "post", "/agreements", pks).status_code == 201  # the control
+    month = {"region": "5303", "period": "2023-02"}
+    assert _call(client, world, "kupang_finance", "post", "/bills/generate", month).json() == NOT_FOUND
+    assert _call(client, world, "ttu_finance", "post", "/bills/generate", month).status_code == 201  # control
     assert _state(world)["people"] == [
         {"pk": p.pk, "name": p.name, "phone": "", "status": "active"}
         for p in (world.ttu.person, world.ttu.twin)
@@ -275,6 +293,8 @@ WEB_ROUTES = {
     "bill": ("bill", "get", {}),
     "bill_pay": ("bill", "post", {"paid_on": "20/01/2023", "amount": "100", "reference": "SP2D-1"}),
     "ledger": ("person", "get", {}),
+    "bill_xlsx": ("bill", "get", {}),
+    "bill_pdf": ("bill", "get", {}),
     "agreement": ("agreement", "get", {}),
     "agreement_edit": ("agreement", "post", {"number": "DIUBAH", "reason": "uji"}),
     "agreement_enrol": ("agreement", "post", {}),
@@ -288,6 +308,7 @@ WEB_LISTS = {
     "import_history": "daftar-5303",
     "arrears": "PKS/TTU/RAHASIA",
     "agreements": "PKS/TTU/RAHASIA",
+    "bills": "PKS/TTU/RAHASIA",
 }
 
 
@@ -351,8 +372,12 @@ CLI_UNSCOPED = {
     "demo-data": "server setup: generates synthetic demo people from a seed",
     "demo-roster": "writes synthetic roster files from a seed; no database",
     "demo-users": "server setup: creates the demo accounts",
+    "demo-coverage": "server setup: demo agreements, bills and payments over the demo people",
+    "rules": "national reference data; adding a version checks its own right (tests/rules)",
+    "contributions": "a quote from the rules alone: no registry data",
+    "reconcile": "two files the caller already holds, compared without the database",
 }
-CLI_SCOPED = {"import", "duplicates", "agreements", "enrol", "registrations"}
+CLI_SCOPED = {"import", "duplicates", "agreements", "enrol", "registrations", "bills"}
 
 
 def _payung_commands() -> dict[str, str]:
@@ -420,6 +445,7 @@ def test_cli_duplicates_of_another_tenant_are_not_found(world, action):
         ("enrol", "--agreement", "{agreement}"),
         ("registrations", "export", "--agreement", "{agreement}", "--out", "{out}"),
         ("registrations", "reply", "{reply}", "--batch", "{batch}"),
+        ("bills", "generate", "--region", "5303", "--period", "2023-02"),
     ],
 )
 def test_cli_coverage_of_another_tenant_is_not_found(world, tmp_path, args):
