@@ -166,3 +166,23 @@ def test_changing_the_agreement_rederives_its_periods(kupang):
         kupang.finance, agreement, pks(valid_to=D(2023, 12, 31)), reason="Adendum", channel="web"
     )
     assert _periods(agreement, person) == [(D(2021, 4, 10), D(2023, 12, 31), 2_500_000, "agreement_end")]
+
+
+def test_a_death_reported_after_billing_moves_the_period_and_becomes_an_adjustment(kupang):
+    from payung.contributions import billing
+    from payung.contributions.models import BillLine, LineKind
+
+    dead = kupang.hire("Yohanes Bria", kupang.dlhk, start=D(2015, 3, 1))
+    kupang.hire("Maria Taolin", kupang.dlhk, start=D(2015, 3, 1))
+    agreement = kupang.agreement()
+    enrolment.sync(agreement)
+    billing.generate(None, agreement.region, D(2023, 5, 1))
+    services.change_status(None, dead, "deceased", D(2023, 4, 20), reason="Dilaporkan terlambat")
+    assert _periods(agreement, dead) == [(D(2021, 4, 10), D(2023, 4, 20), 2_500_000, "deceased")]
+    (june,) = billing.generate(None, agreement.region, D(2023, 6, 1))
+    corrections = BillLine.objects.filter(bill=june, kind=LineKind.ADJUSTMENT)
+    assert sorted(corrections.values_list("name", "period", "total")) == [
+        ("Yohanes Bria", D(2023, 5, 1), -7_500),
+        ("Yohanes Bria", D(2023, 5, 1), -6_000),
+    ]
+    assert june.people == 1

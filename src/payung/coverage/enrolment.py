@@ -307,15 +307,23 @@ def _insert(cursor, table: str, frame: pl.DataFrame) -> None:
 
 
 # --------------------------------------------------------------------------------------------- changes
-def _enrolled_agreements(engagement: Engagement) -> list[Agreement]:
-    """The region's agreements that have been enrolled and could cover this engagement's group."""
-    agreements = Agreement.objects.filter(region_id=engagement.person.region_id, memberships__isnull=False)
-    return [a for a in agreements.distinct() if engagement.group in a.groups]
+def _enrolled_agreements(engagements: list[Engagement]) -> list[Agreement]:
+    """The region's agreements that have been enrolled and could cover one of these engagements' groups."""
+    groups = {e.group for e in engagements}
+    agreements = Agreement.objects.filter(
+        region_id=engagements[0].person.region_id, memberships__isnull=False
+    )
+    return [a for a in agreements.distinct() if groups & set(a.groups)]
 
 
-def _resync(engagements: list[Engagement], user, channel: str) -> None:
+def resync(engagements: list[Engagement], user, channel: str) -> None:
+    """Derive again the memberships of these engagements (after a wage, unit or status change), under
+    every agreement already enrolled that could cover them; the next bill turns differences into
+    adjustments."""
+    if not engagements:
+        return
     ids = [e.pk for e in engagements]
-    for agreement in _enrolled_agreements(engagements[0]):
+    for agreement in _enrolled_agreements(engagements):
         sync(agreement, user=user, channel=channel, engagement_ids=ids)
 
 
@@ -382,7 +390,7 @@ def change_wage(
         reason=reason.strip(),
         channel=channel,
     )
-    _resync([engagement], user, channel)
+    resync([engagement], user, channel)
     return change
 
 
@@ -442,5 +450,5 @@ def transfer(
         reason=reason.strip(),
         channel=channel,
     )
-    _resync([engagement, new], user, channel)
+    resync([engagement, new], user, channel)
     return new

@@ -191,6 +191,10 @@ def change_status(
     target.save(update_fields=["status"])
     if status == Status.DECEASED and engagement is None:
         person.engagements.update(status=Status.DECEASED)
+    # Coverage is derived from status changes: a death or an end reported (even late) moves the periods.
+    from payung.coverage import enrolment  # coverage builds on the registry, not the other way round
+
+    enrolment.resync([engagement] if engagement else list(person.engagements.all()), user, channel)
     record(
         user,
         "person.status",
