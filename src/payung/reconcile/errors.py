@@ -40,6 +40,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The period must be written YYYY-MM (e.g. 2026-01), not '{value}'.",
     ),
     "rules": ("Iuran tidak dapat dihitung: {detail}", "Contributions cannot be computed: {detail}"),
+    "other_region": (
+        "Berkas {name} tampaknya milik wilayah lain: {share}% NIK-nya dari {other}, hampir tidak ada dari "
+        "{region}. Periksa apakah berkas yang diunggah sudah benar.",
+        "The file {name} seems to belong to another region: {share}% of its NIKs are from {other}, almost "
+        "none from {region}. Check that the right file was uploaded.",
+    ),
+    "no_roster": (
+        "Registri {region} tidak punya orang dengan penugasan aktif pada {period}: tidak ada yang dapat "
+        "dicocokkan.",
+        "The registry of {region} has nobody with an engagement current in {period}: nothing to reconcile.",
+    ),
 }
 
 

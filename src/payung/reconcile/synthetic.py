@@ -285,3 +285,30 @@ def write_bpjs(bpjs: pl.DataFrame, path: Path, period: dt.date) -> None:
             if value:
                 sheet.write_string(r, c, value, text)
     book.close()
+
+
+# ------------------------------------------------------------------------------------ from the registry
+def from_registry(
+    staff: pl.DataFrame, *, seed: int = 1, ghosts: int = 0, region: str = people.KUPANG,
+    rates: dict[str, float] | None = None,
+) -> pl.DataFrame:  # fmt: skip
+    """The BPJS list for registry people (columns person, nik, kpj, name, birth_date, sex, monthly_wage):
+    ``rates['unregistered']`` of them left out, ``ghosts`` generated people of ``region`` added (billed, on
+    no roster), a few twice, and the faults of ``_bpjs``. ``person`` is the registry id (negative for
+    ghosts)."""
+    rates = RATES | (rates or {})
+    draw, rng = Draw(f"reconcile-registry:{seed}"), random.Random(f"reconcile-registry:{seed}")
+    staff = staff.with_columns(
+        pl.col("person").cast(pl.Int64),
+        pl.col("kpj").replace("", None),
+        pl.col("monthly_wage").fill_null(1_000_000).cast(pl.Int64),
+    )
+    staff = staff.with_columns(kpj=pl.coalesce("kpj", _new_kpjs(staff.height, 50_000_000)))
+    kept = staff.filter(~draw.bernoulli(staff.height, rates["unregistered"]))
+    gone = _people(ghosts, seed + 1000, region).with_columns(
+        person=-pl.int_range(1, pl.len() + 1, dtype=pl.Int64), kpj=_new_kpjs(ghosts, 60_000_000)
+    )
+    listed = pl.concat([kept, gone.select(kept.columns)], how="vertical_relaxed")
+    twice = listed.filter(draw.bernoulli(listed.height, rates["bpjs_twice"]))
+    twice = twice.with_columns(kpj=_new_kpjs(twice.height, 70_000_000))
+    return _shuffled(_bpjs(pl.concat([listed, twice]), draw, rng, rates), rng)

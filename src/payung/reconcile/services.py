@@ -1,0 +1,458 @@
+"""The database-backed reconciliation: store BPJS's lists, run the stored registry against them, review.
+
+- ``upload`` reads a BPJS list or bill with the file-only reader (reconcile.lists), refuses it as the
+  command does (empty, damaged, the same KPJ twice) and also when its NIKs clearly belong to another
+  kab/kota; the typed rows are written as Parquet under MEDIA_ROOT and the snapshot row in one step:
+  nothing is stored half-way.
+- ``run`` builds the roster from the registry (people with an engagement of the region current in the
+  month, in the groups of the agreement valid that month; wages in force on the month's last day;
+  programs and JKK class of that agreement, else ``findings.Options``' defaults) and passes both sides
+  to the same linkage and classification as the file-only command. A BPJS row left without a partner
+  whose NIK or KPJ is a registry person whose engagements ended before the month (StatusChange or end
+  date) becomes ``billed_after_end``. Decisions on a finding carry over to the next run of the same month
+  when the same fact (``Finding.key``) is found again; ``changes`` tells what a re-run changed.
+- ``decide`` (accept/reject a proposed pair) and ``act`` (register, deactivate, correct the registry,
+  dispute a bill line) need a reason; everything is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from payung.accounts import scope
+from payung.audit.services import record
+from payung.coverage import queries
+from payung.reconcile import findings, linkage, lists
+from payung.reconcile.errors import ReconcileProblem
+from payung.reconcile.linkage import B, R
+from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
+from payung.registry import names
+from payung.registry.models import Engagement, Person, StatusChange, WageChange
+from payung.registry.services import ValidationFailed
+
+KINDS = (*findings.FINDINGS[:4], "billed_after_end", *findings.FINDINGS[4:])
+LABELS = findings.LABELS | {
+    "billed_after_end": ("Ditagih setelah meninggal/berhenti", "Billed after death or contract end")
+}
+# What a reviewer may do with each finding (Finding.Action).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "differences": ("correct", "dispute"),
+    "roster_only": ("register",),
+    "bpjs_only": ("deactivate", "dispute"),
+    "billed_after_end": ("deactivate", "dispute"),
+    "duplicate_bpjs": ("deactivate", "dispute"),
+    "duplicate_roster": ("correct",),
+    "matched": (),
+}
+PAIRED = ("matched", "differences")  # findings that propose a pair to accept or reject
+OTHER_REGION_SHARE = 0.5  # one other kab/kota holds more than half the NIKs ...
+OWN_REGION_SHARE = 0.1  # ... and the region itself under a tenth: the file is another region's
+MIN_NIKS = 5
+
+
+def can_reconcile(user) -> bool:
+    return bool(user.can_review or user.can_manage_money)
+
+
+def require(user, region) -> None:
+    """Writing needs a reviewing or money role in the region itself (monitors only read)."""
+    tenant = scope.tenant_of(user)
+    if not can_reconcile(user) or tenant is None or tenant.pk != region.pk:
+        raise PermissionDenied(_("Anda tidak berhak melakukan rekonsiliasi di wilayah ini."))
+
+
+def parse_period(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except ValueError:
+        raise ReconcileProblem("period", value=text) from None
+
+
+# ------------------------------------------------------------------------------------------------ upload
+def upload(
+    user, region, path: str | Path, *, filename: str, period: dt.date, kind: str = "", channel: str = "web"
+) -> BpjsSnapshot:
+    require(user, region)
+    listing = lists.read(path, "bpjs", filename=filename)
+    refuse_other_region(listing, region)
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    relative = Path("reconcile") / region.code / f"{digest}.parquet"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    listing.frame.write_parquet(temporary)
+    try:
+        with transaction.atomic():
+            snapshot = BpjsSnapshot.objects.create(
+                region=region,
+                period=period.replace(day=1),
+                kind=kind or ("bill" if "contribution" in listing.present else "list"),
+                filename=filename[:255],
+                sha256=digest,
+                rows_file=str(relative),
+                headers=listing.headers,
+                row_count=listing.frame.height,
+                uploaded_by=user,
+            )
+            record(user, "reconcile.upload", snapshot, after=_facts(snapshot), channel=channel)
+            os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return snapshot
+
+
+def _facts(snapshot: BpjsSnapshot) -> dict:
+    return {
+        "filename": snapshot.filename,
+        "period": snapshot.period.isoformat(),
+        "kind": snapshot.kind,
+        "rows": snapshot.row_count,
+        "sha256": snapshot.sha256,
+    }
+
+
+def refuse_other_region(listing: lists.Listing, region) -> None:
+    """Refuse a list whose NIKs clearly come from another kab/kota (a NIK starts with its code)."""
+    codes = listing.frame.get_column("nik").drop_nulls().str.slice(0, 4)
+    if codes.len() < MIN_NIKS:
+        return
+    counts = codes.value_counts(sort=True)
+    own = (codes == region.code).sum() / codes.len()
+    top, top_count = counts.row(0)
+    if top != region.code and top_count / codes.len() > OTHER_REGION_SHARE and own < OWN_REGION_SHARE:
+        from payung.regions.models import Region
+
+        other = Region.objects.filter(code=top).values_list("name", flat=True).first() or top
+        raise ReconcileProblem(
+            "other_region", name=listing.name, other=other, share=round(100 * top_count / codes.len()),
+            region=region.name,
+        )  # fmt: skip
+
+
+def bpjs_listing(snapshot: BpjsSnapshot) -> lists.Listing:
+    frame = pl.read_parquet(Path(settings.MEDIA_ROOT) / snapshot.rows_file)
+    return lists.Listing("bpjs", snapshot.filename, frame, dict(snapshot.headers))
+
+
+# ------------------------------------------------------------------------------------------ the registry
+def options_for(region, period: dt.date) -> tuple[findings.Options, dict]:
+    """Programs and JKK class of the agreement valid in the month, else the defaults."""
+    agreement = queries.valid_in(region.code, period).order_by("-valid_from").first()
+    if agreement is None:
+        options = findings.Options(period=period, region=region.code)
+        return options, {"agreement": None, "groups": []}
+    programs = tuple(p for p in findings.ORDER if p in agreement.programs) or findings.Options().programs
+    options = findings.Options(programs, agreement.jkk_class, agreement.category, period, region.code)
+    return options, {"agreement": agreement.number, "agreement_id": agreement.pk, "groups": agreement.groups}
+
+
+def engagements(region, period: dt.date) -> pl.DataFrame:
+    """One row per engagement of the region's people: person data, wage in force, when it ended (if)."""
+    month_end = queries.month_end(period)
+    fields = ["id", "person_id", "group", "start_date", "end_date", "monthly_wage", "status", "unit__name",
+              "person__nik", "person__kpj", "person__name", "person__birth_date", "person__sex",
+              "person__status"]  # fmt: skip
+    rows = list(Engagement.objects.filter(person__region=region).values_list(*fields))
+    schema = {
+        "engagement_id": pl.Int64, "person_id": pl.Int64, "group": pl.Utf8, "start_date": pl.Date,
+        "end_date": pl.Date, "wage": pl.Int64, "status": pl.Utf8, "unit_name": pl.Utf8, "nik": pl.Utf8,
+        "kpj": pl.Utf8, "name": pl.Utf8, "birth_date": pl.Date, "sex": pl.Utf8, "person_status": pl.Utf8,
+    }  # fmt: skip
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    wages = pl.DataFrame(
+        list(
+            WageChange.objects.filter(
+                engagement__person__region=region, effective_date__lte=month_end
+            ).values_list("engagement_id", "effective_date", "monthly_wage", "id")
+        ),
+        schema={"engagement_id": pl.Int64, "on": pl.Date, "wage_then": pl.Int64, "wid": pl.Int64},
+        orient="row",
+    )
+    wages = wages.sort("on", "wid").group_by("engagement_id").agg(pl.col("wage_then").last())
+    stops = pl.DataFrame(
+        list(
+            StatusChange.objects.filter(person__region=region, status__in=["ended", "deceased"]).values_list(
+                "person_id", "engagement_id", "status", "effective_date"
+            )
+        ),
+        schema={"person_id": pl.Int64, "engagement_id": pl.Int64, "stop": pl.Utf8, "stop_on": pl.Date},
+        orient="row",
+    )
+    by_person = (
+        stops.filter(pl.col("engagement_id").is_null())
+        .group_by("person_id")
+        .agg(pl.col("stop_on").min().alias("person_stop"), (pl.col("stop") == "deceased").any().alias("died"))
+    )
+    by_engagement = (
+        stops.filter(pl.col("engagement_id").is_not_null())
+        .group_by("engagement_id")
+        .agg(pl.col("stop_on").min().alias("engagement_stop"))
+    )
+    frame = (
+        frame.join(wages, on="engagement_id", how="left")
+        .join(by_person, on="person_id", how="left")
+        .join(by_engagement, on="engagement_id", how="left")
+    )
+    # A stop counts only while the status it set is still the current one (a later reactivation undoes it).
+    person_stop = pl.when(pl.col("person_status") != "active").then(pl.col("person_stop"))
+    engagement_stop = pl.when(pl.col("status") != "active").then(pl.col("engagement_stop"))
+    return frame.with_columns(
+        pl.coalesce("wage_then", "wage").alias("monthly_wage"),
+        pl.min_horizontal("end_date", person_stop, engagement_stop).alias("ended_on"),
+        (pl.col("died").fill_null(False) | (pl.col("person_status") == "deceased")).alias("died"),
+    )
+
+
+def roster_listing(frame: pl.DataFrame, period: dt.date, groups: list[str]) -> lists.Listing:
+    """The registry as the roster side: one row per person with a current engagement, lines 1..n."""
+    month_end = queries.month_end(period)
+    current = frame.filter(
+        (pl.col("start_date").is_null() | (pl.col("start_date") <= month_end))
+        & (pl.col("ended_on").is_null() | (pl.col("ended_on") >= period))
+        & (pl.col("group").is_in(groups) if groups else pl.lit(True))
+    )
+    people = current.sort("person_id", "engagement_id").unique("person_id", keep="first", maintain_order=True)
+    people = people.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(lists.LINE))
+    people = names.with_index_columns(people)
+    typed = people.select(
+        lists.LINE,
+        pl.col(lists.LINE).alias(lists.SHEET_LINE),
+        "nik",
+        pl.col("kpj").replace("", None),
+        "name",
+        "birth_date",
+        "sex",
+        "monthly_wage",
+        pl.lit(None, pl.Int64).alias("contribution"),
+        pl.lit(None, pl.Utf8).alias("programs"),
+        "unit_name",
+        "name_key",
+        "sound_first",
+        "sound_last",
+        pl.col("nik").alias("raw_nik"),
+        pl.col("kpj").alias("raw_kpj"),
+        pl.col("birth_date").cast(pl.Utf8).alias("raw_birth_date"),
+        pl.col("monthly_wage").cast(pl.Utf8).alias("raw_monthly_wage"),
+        "person_id",
+        "engagement_id",
+    )
+    headers = {c: c for c in ("nik", "kpj", "name", "birth_date", "sex", "monthly_wage", "unit_name")}
+    return lists.Listing("roster", "registri", typed, headers)
+
+
+# ---------------------------------------------------------------------------------------------------- run
+@dataclass
+class Changes:
+    counts: list[dict]  # per finding: kind, label, before, now
+    new: list[Finding]
+    closed: list[Finding]
+
+
+@transaction.atomic
+def run(user, snapshot: BpjsSnapshot, *, channel: str = "web") -> Reconciliation:
+    region, period = snapshot.region, snapshot.period
+    require(user, region)
+    options, facts = options_for(region, period)
+    registry = engagements(region, period)
+    roster = roster_listing(registry, period, facts["groups"])
+    if roster.frame.is_empty():
+        raise ReconcileProblem("no_roster", region=region.name, period=f"{period:%m/%Y}")
+    bpjs = bpjs_listing(snapshot)
+    lists.refuse_no_common_identifier(roster, bpjs)
+    linked = linkage.link(roster.frame.drop("person_id", "engagement_id"), bpjs.frame)
+    found = findings.classify(roster, bpjs, linked, options)
+    rows = found.rows.join(roster.frame.select(pl.col(lists.LINE).alias(R), "person_id", "engagement_id"),
+                           on=R, how="left")  # fmt: skip
+    rows = _after_end(rows, registry, period)
+    previous = Reconciliation.objects.filter(region=region, snapshot__period=period).first()
+    reconciliation = Reconciliation.objects.create(
+        region=region,
+        snapshot=snapshot,
+        previous=previous,
+        options={"programs": list(options.programs), "jkk_class": options.jkk_class,
+                 "category": options.category, "billed_estimated": found.billed_estimated,
+                 **{k: v for k, v in facts.items() if k != "groups"}},
+        roster_rows=roster.frame.height,
+        created_by=user,
+    )  # fmt: skip
+    made = [_finding(reconciliation, row) for row in rows.iter_rows(named=True)]
+    _carry_over(made, previous)
+    Finding.objects.bulk_create(made, batch_size=2_000)
+    reconciliation.totals = totals(reconciliation)
+    reconciliation.save(update_fields=["totals"])
+    record(user, "reconcile.run", reconciliation, after={"totals": reconciliation.totals}, channel=channel)
+    return reconciliation
+
+
+def _after_end(rows: pl.DataFrame, registry: pl.DataFrame, period: dt.date) -> pl.DataFrame:
+    """BPJS-only rows naming a registry person (NIK, else KPJ) whose every engagement ended earlier."""
+    ended = registry.group_by("person_id").agg(
+        pl.col("nik").first(),
+        pl.col("kpj").first(),
+        pl.col("ended_on").max().alias("end_on"),
+        pl.col("ended_on").is_null().any().alias("_open"),
+        pl.col("died").any(),
+    )
+    ended = ended.filter(~pl.col("_open") & (pl.col("end_on") < period)).drop("_open")
+    by_nik = ended.select(pl.col("nik").alias("b_nik"), pl.col("person_id").alias("_p1"), "end_on", "died")
+    by_kpj = ended.filter(pl.col("kpj") != "").select(
+        pl.col("kpj").alias("b_kpj"), pl.col("person_id").alias("_p2"), pl.col("end_on").alias("_e2"),
+        pl.col("died").alias("_d2"),
+    )  # fmt: skip
+    rows = rows.join(by_nik, on="b_nik", how="left").join(by_kpj, on="b_kpj", how="left")
+    gone = (pl.col("finding") == "bpjs_only") & pl.coalesce("_p1", "_p2").is_not_null()
+    return rows.with_columns(
+        pl.when(gone).then(pl.lit("billed_after_end")).otherwise(pl.col("finding")).alias("finding"),
+        pl.when(gone).then(pl.coalesce("_p1", "_p2")).otherwise(pl.col("person_id")).alias("person_id"),
+        pl.when(gone).then(pl.coalesce("end_on", "_e2")).alias("end_on"),
+        pl.when(gone).then(pl.coalesce("died", "_d2")).alias("died"),
+    ).drop("_p1", "_p2", "_e2", "_d2")
+
+
+SIDE_FIELDS = ("sheet_line", *findings.SHOWN)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _finding(reconciliation: Reconciliation, row: dict) -> Finding:
+    r = {f: _plain(row.get(f"r_{f}")) for f in SIDE_FIELDS} if row.get(R) is not None else None
+    b = {f: _plain(row.get(f"b_{f}")) for f in SIDE_FIELDS} if row.get(B) is not None else None
+    evidence = {"fields": {k[3:]: v for k, v in row.items() if k.startswith("ev_") and v}, "roster": r,
+                "bpjs": b}  # fmt: skip
+    if row.get("end_on") is not None:
+        evidence["end"] = {"on": row["end_on"].isoformat(), "died": bool(row.get("died"))}
+    person = row.get("person_id")
+    bpjs_key = ""
+    if b is not None:
+        bpjs_key = f"k{b['kpj']}" if b["kpj"] else f"n{b['nik']}" if b["nik"] else f"l{row[B]}"
+    return Finding(
+        reconciliation=reconciliation,
+        region_id=reconciliation.region_id,
+        kind=row["finding"],
+        key=f"{row['finding']}:{person or ''}:{bpjs_key}"[:80],
+        person_id=person,
+        engagement_id=row.get("engagement_id") if row.get(R) is not None else None,
+        roster_line=row.get(R),
+        bpjs_line=row.get(B),
+        score=row.get("score"),
+        stage=row.get("stage") or "",
+        differences=row.get("differences") or "",
+        evidence=evidence,
+        billed=row.get("billed"),
+        computed=row.get("computed"),
+        impact=row.get("impact") or 0,
+    )
+
+
+def _carry_over(made: list[Finding], previous: Reconciliation | None) -> None:
+    """A decision stays with its fact: the same key found again keeps its state, action and reason."""
+    if previous is None:
+        return
+    decided = {
+        f.key: f
+        for f in previous.findings.exclude(state=Finding.State.OPEN).only(
+            "key", "state", "action", "reason", "resolved_by", "resolved_at"
+        )
+    }
+    for finding in made:
+        if old := decided.get(finding.key):
+            finding.state, finding.action, finding.reason = old.state, old.action, old.reason
+            finding.resolved_by_id, finding.resolved_at = old.resolved_by_id, old.resolved_at
+
+
+def totals(reconciliation: Reconciliation) -> dict[str, dict[str, int]]:
+    """Per finding: count and rupiah per month (billed, computed, impact); every kind listed."""
+    from django.db.models import Count, Sum
+
+    found = {
+        row["kind"]: row
+        for row in reconciliation.findings.values("kind").annotate(
+            count=Count("id"),
+            billed_sum=Sum("billed"),
+            computed_sum=Sum("computed"),
+            impact_sum=Sum("impact"),
+        )
+    }
+    out = {}
+    for kind in KINDS:
+        row = found.get(kind, {})
+        out[kind] = {
+            "count": row.get("count", 0),
+            "billed": int(row.get("billed_sum") or 0),
+            "computed": int(row.get("computed_sum") or 0),
+            "impact": int(row.get("impact_sum") or 0),
+        }
+    return out
+
+
+def changes(reconciliation: Reconciliation) -> Changes | None:
+    """What a re-run changed against the run before it: counts per finding, findings new and closed."""
+    previous = reconciliation.previous
+    if previous is None:
+        return None
+    now, before = reconciliation.totals, previous.totals
+    counts = [
+        {"kind": k, "before": before.get(k, {}).get("count", 0), "now": now.get(k, {}).get("count", 0)}
+        for k in KINDS
+    ]
+    keys_now = set(reconciliation.findings.exclude(kind="matched").values_list("key", flat=True))
+    keys_before = set(previous.findings.exclude(kind="matched").values_list("key", flat=True))
+    new = list(reconciliation.findings.filter(key__in=keys_now - keys_before).exclude(kind="matched"))
+    closed = list(previous.findings.filter(key__in=keys_before - keys_now).exclude(kind="matched"))
+    return Changes(counts, new, closed)
+
+
+# ------------------------------------------------------------------------------------------------ review
+def _decision(user, finding: Finding, reason: str, errors: dict) -> None:
+    require(user, finding.region)
+    if not reason.strip():
+        errors["reason"] = [_("Alasan wajib diisi.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def decide(user, finding: Finding, accept: bool, *, reason: str, channel: str = "web") -> Finding:
+    """Accept or reject a proposed pair (matched or with differences)."""
+    errors = {}
+    if finding.kind not in PAIRED:
+        errors["decision"] = [_("Hanya pasangan yang diusulkan yang dapat diterima atau ditolak.")]
+    _decision(user, finding, reason, errors)
+    state = Finding.State.ACCEPTED if accept else Finding.State.REJECTED
+    return _save(user, finding, state, "", reason, channel)
+
+
+def act(user, finding: Finding, action: str, *, reason: str, channel: str = "web") -> Finding:
+    """Register, deactivate, correct the registry or dispute a bill line, as the finding allows."""
+    errors = {}
+    if action not in ACTIONS.get(finding.kind, ()):
+        errors["action"] = [_("Tindakan ini tidak berlaku untuk temuan ini.")]
+    _decision(user, finding, reason, errors)
+    return _save(user, finding, Finding.State.RESOLVED, action, reason, channel)
+
+
+def _save(user, finding: Finding, state: str, action: str, reason: str, channel: str) -> Finding:
+    with transaction.atomic():
+        before = {"state": finding.state, "action": finding.action, "reason": finding.reason}
+        finding.state, finding.action, finding.reason = state, action, reason.strip()
+        finding.resolved_by, finding.resolved_at = user, timezone.now()
+        finding.save(update_fields=["state", "action", "reason", "resolved_by", "resolved_at"])
+        after = {"state": state, "action": action, "kind": finding.kind, "key": finding.key}
+        record(user, "reconcile.review", finding, before=before, after=after, reason=reason, channel=channel)
+    return finding
+
+
+def person_of(finding: Finding) -> Person | None:
+    return finding.person
