@@ -7,19 +7,21 @@ so the truth is known: people left out are the unregistered, generated people ar
 from __future__ import annotations
 
 import datetime as dt
+import json
+from io import StringIO
 
 import openpyxl
 import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from payung.accounts.models import Role, User
 from payung.audit.models import AuditEvent
 from payung.coverage.models import Agreement
 from payung.reconcile import exports, services, synthetic
 from payung.reconcile.errors import ReconcileProblem
-from payung.reconcile.models import BpjsSnapshot, Finding
+from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
 from payung.regions.models import Region
 from payung.registry import services as registry_services
 from payung.registry.models import Engagement, Person
@@ -141,3 +143,22 @@ def test_refusals_store_nothing(kupang, tmp_path):
     assert problem.value.code == "other_region" and "Timor Tengah Utara" in problem.value.text()
     assert not BpjsSnapshot.objects.exists()
     assert not list((tmp_path / "files").rglob("*.parquet")) if (tmp_path / "files").exists() else True
+
+
+def test_command_against_the_stored_registry(kupang, tmp_path):
+    region, user = kupang
+    bpjs_file(region, tmp_path / "bpjs.csv", ghosts=5)
+    out = StringIO()
+    args = ("reconcile", "--region", "5371", str(tmp_path / "bpjs.csv"), "--period", "2026-01", "--json")
+    call_command(*args, "--user", "verif", stdout=out)
+    printed = json.loads(out.getvalue())
+    run = Reconciliation.objects.get(pk=printed["reconciliation"])
+    assert printed["totals"] == run.totals and printed["period"] == "2026-01"
+    assert sum(t["count"] for t in run.totals.values()) == run.findings.count()
+    assert AuditEvent.objects.filter(action="reconcile.run", channel="cli", actor=user).exists()
+    User.objects.create_user("lihat", role=Role.VIEWER, region=region)
+    with pytest.raises(CommandError, match="tidak berhak"):
+        call_command(*args, "--user", "lihat", stdout=StringIO())
+    with pytest.raises(CommandError, match="5303 tidak ditemukan"):
+        call_command(*args[:2], "5303", *args[3:], "--user", "verif", stdout=StringIO())
+    assert Reconciliation.objects.count() == 1

@@ -66,7 +66,10 @@ def can_reconcile(user) -> bool:
 
 
 def require(user, region) -> None:
-    """Writing needs a reviewing or money role in the region itself (monitors only read)."""
+    """Writing needs a reviewing or money role in the region itself (monitors only read). No user: the
+    server's own command line, unscoped (accounts.cli)."""
+    if user is None:
+        return
     tenant = scope.tenant_of(user)
     if not can_reconcile(user) or tenant is None or tenant.pk != region.pk:
         raise PermissionDenied(_("Anda tidak berhak melakukan rekonsiliasi di wilayah ini."))

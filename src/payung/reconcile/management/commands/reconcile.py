@@ -3,21 +3,28 @@
 
 Compares two files alone: needs no database (for IT staff, and for checking a file before import).
 Writes the report and the pairs only when everything succeeded (temporary files, then renamed).
+
+`payung reconcile --region CODE BPJS [--period YYYY-MM] [--user NAME] [--json]` stores the BPJS file as a
+snapshot of the region and reconciles the stored registry against it (reconcile.services), acting as the
+user (accounts.cli): another tenant's region is "not found", a role without review or money rights refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung.accounts import cli
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS, QuoteError
-from payung.reconcile import findings, linkage, lists, report
+from payung.reconcile import findings, linkage, lists, report, services
 from payung.reconcile.errors import ReconcileProblem
 
 
@@ -26,10 +33,18 @@ class Command(BaseCommand):
     help = _("Cocokkan daftar (roster) dengan daftar peserta atau tagihan BPJS, tanpa basis data.")
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("roster", help=_("Berkas daftar (XLSX/CSV)."))
-        parser.add_argument("bpjs", help=_("Daftar peserta atau tagihan BPJS (XLSX/CSV)."))
-        parser.add_argument("--out", required=True, help=_("Laporan .xlsx yang ditulis."))
-        parser.add_argument("--pairs", required=True, help=_("Pasangan baris .csv yang ditulis."))
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help=_("ROSTER BPJS, atau dengan --region hanya BPJS (XLSX/CSV)."),
+        )
+        parser.add_argument(
+            "--region", default="", help=_("Kode kab/kota: cocokkan dengan registri tersimpan.")
+        )
+        cli.add_user_argument(parser)
+        parser.add_argument("--out", default="", help=_("Laporan .xlsx yang ditulis."))
+        parser.add_argument("--pairs", default="", help=_("Pasangan baris .csv yang ditulis."))
         parser.add_argument("--json", action="store_true", dest="as_json", help=_("Cetak jumlah per temuan."))
         parser.add_argument("--programs", default="jkk,jkm", help=_("Program yang dibayar (mis. jkk,jkm)."))
         parser.add_argument("--jkk-class", type=int, default=1, dest="jkk_class")
@@ -42,11 +57,47 @@ class Command(BaseCommand):
         lang = o["lang"]
         with translation.override(lang):
             try:
-                self._run(o, lang)
+                if o["region"]:
+                    self._stored(o)
+                else:
+                    self._run(o, lang)
             except ReconcileProblem as problem:
                 raise CommandError(problem.text(lang)) from None
 
+    def _stored(self, o: dict) -> None:
+        if len(o["files"]) != 1:
+            raise CommandError(_("Dengan --region, berikan satu berkas BPJS saja."))
+        user = cli.acting_user(o)
+        region = cli.tenant(user, o["region"])
+        if user is not None and not services.can_reconcile(user):
+            raise CommandError(
+                _("Peran pengguna %(username)s tidak berhak melakukan rekonsiliasi.") % {"username": user}
+            )
+        period = _options(o).period
+        path = Path(o["files"][0])
+        if not path.is_file():
+            raise CommandError(_("Berkas %(path)s tidak ada.") % {"path": path})
+        try:
+            snapshot = services.upload(user, region, path, filename=path.name, period=period, channel="cli")
+            run = services.run(user, snapshot, channel="cli")
+        except PermissionDenied as denied:
+            raise CommandError(str(denied)) from None
+        if o["as_json"]:
+            body = {"reconciliation": run.pk, "snapshot": snapshot.pk, "region": region.code,
+                    "period": f"{period:%Y-%m}", "roster_rows": run.roster_rows,
+                    "bpjs_rows": snapshot.row_count, "totals": run.totals}  # fmt: skip
+            self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2))
+            return
+        for kind, t in run.totals.items():
+            label = services.LABELS[kind][1 if o["lang"] == "en" else 0]
+            self.stdout.write(f"{label:<48} {t['count']:>9,}   Rp {t['impact']:>15,}")
+
     def _run(self, o: dict, lang: str) -> None:
+        if len(o["files"]) != 2 or not o["out"] or not o["pairs"]:
+            raise CommandError(
+                _("Berikan ROSTER dan BPJS dengan --out dan --pairs, atau --region KODE BPJS.")
+            )
+        o = o | {"roster": o["files"][0], "bpjs": o["files"][1]}
         options = _options(o)
         for target in (o["out"], o["pairs"]):
             if not Path(target).resolve().parent.is_dir():
