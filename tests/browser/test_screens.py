@@ -197,6 +197,7 @@ def pages(world, extra, lang: str) -> list[tuple[str, str]]:
             "&programs=JP&jkk_class=1&on=01/05/2023",
         ),
         ("bill", f"/tagihan/{extra['bill'].pk}/"),
+        ("bills", "/tagihan/"),
         ("arrears", "/tunggakan/"),
         ("ledger", f"/orang/{world.kupang.twin.pk}/buku-besar/"),
         ("not-found", "/orang/999999/"),
@@ -213,6 +214,8 @@ def visit_all(page, live_server, world, extra, size: str, lang: str) -> None:
     for name, path in pages(world, extra, lang):
         response = page.goto(live_server.url + path)
         assert response.status == (404 if name == "not-found" else 200), name
+        # Nothing may widen the page past a phone's screen: wide tables scroll inside their cards.
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], name
         screenshot(page, f"{name}-{size}-{lang}")
 
 
