@@ -26,6 +26,8 @@ from payung.api.api import api as ninja_api
 from payung.audit.models import AuditEvent
 from payung.contributions.models import Payment
 from payung.coverage.models import Agreement, Membership, RegistrationBatch, RegistrationEntry
+from payung.reconcile import services as reconcile
+from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
 from payung.registry.models import DuplicateCandidate, ImportBatch, Person
 from tests.api.conftest import BASE
 from tests.api.world import FAST_HASHERS, build
@@ -39,7 +41,22 @@ NOT_FOUND = {"detail": "Tidak ditemukan."}
 @pytest.fixture
 def world(db, tmp_path, settings):
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    return _with_money(build(tmp_path))
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return _with_reconciliation(_with_money(build(tmp_path)), tmp_path)
+
+
+def _with_reconciliation(world, tmp_path):
+    """A TTU BPJS list reconciled with TTU's registry by the TTU operator; its proposed pair is the
+    finding the review routes decide on (accepting it is the control's valid request)."""
+    person = world.ttu.person
+    bpjs = tmp_path / "bpjs-5303-rahasia.csv"
+    bpjs.write_text(f"NO KPJ,NIK,NAMA PESERTA,TGL LAHIR\n23011111111,{person.nik},{person.name},30/04/1985\n")
+    ttu = world.users["ttu"]
+    snapshot = reconcile.upload(ttu, world.ttu.region, bpjs, filename=bpjs.name, period=dt.date(2030, 1, 1))
+    world.ttu.reconciliation = reconcile.run(ttu, snapshot, channel="cli")
+    world.ttu.finding = Finding.objects.get(reconciliation=world.ttu.reconciliation, person=person,
+                                            bpjs_line__isnull=False)  # fmt: skip
+    return world
 
 
 def _with_money(world):
@@ -97,6 +114,9 @@ def _state(world) -> dict:
         "registrations": list(
             RegistrationEntry.objects.filter(batch__agreement__region_id="5303").values("pk", "state", "kpj")
         ),
+        "reconciliations": list(Reconciliation.objects.filter(region_id="5303").values("pk")),
+        "snapshots": list(BpjsSnapshot.objects.filter(region_id="5303").values("pk")),
+        "findings": list(Finding.objects.filter(region_id="5303").values("pk", "state", "action", "reason")),
     }
 
 
@@ -142,6 +162,15 @@ API_ROUTES = {
         "registration",
         lambda w: {"upload": f"NIK,KPJ\n{w.ttu.person.nik},23012345678\n"},
     ),
+    ("get", "/reconciliations/{reconciliation_id}"): ("reconciliation", lambda w: None),
+    ("get", "/reconciliations/{reconciliation_id}/findings"): ("reconciliation", lambda w: None),
+    ("post", "/reconciliations/{reconciliation_id}/rerun"): ("reconciliation", lambda w: {}),
+    ("get", "/reconciliations/{reconciliation_id}/bpjs.xlsx"): ("reconciliation", lambda w: None),
+    ("get", "/reconciliations/{reconciliation_id}/summary.xlsx"): ("reconciliation", lambda w: None),
+    ("post", "/findings/{finding_id}/review"): (
+        "finding",
+        lambda w: {"decision": "accept", "reason": "Orang yang sama"},
+    ),
 }
 # Operations with no object id: lists (checked below for leaks) and creations that name a region.
 API_LISTS = {
@@ -151,12 +180,14 @@ API_LISTS = {
     ("get", "/arrears"),
     ("get", "/agreements"),
     ("get", "/bills"),
+    ("get", "/reconciliations"),
 }
 API_CREATES = {
     ("post", "/people"),
     ("post", "/imports"),
     ("post", "/agreements"),
     ("post", "/bills/generate"),
+    ("post", "/reconciliations"),
 }
 # Reference data, the same for everyone: published Kemendagri codes, the pure NIK check, the national rules
 # and the quote computed from them (adding a rule version is a right of its own: tests/rules, tests/api).
@@ -188,6 +219,8 @@ def _object(world, kind: str):
         "bill": world.ttu.bill,
         "agreement": world.ttu.agreement,
         "registration": world.ttu.registration,
+        "reconciliation": world.ttu.reconciliation,
+        "finding": world.ttu.finding,
     }[kind]
 
 
@@ -301,6 +334,13 @@ WEB_ROUTES = {
     "registration_create": ("agreement", "post", {}),
     "registration_file": ("registration", "get", {}),
     "registration_reply": ("registration", "post", {}),
+    "reconciliation": ("reconciliation", "get", {}),
+    "reconcile_findings": ("reconciliation", "get", {}),
+    "reconcile_rerun": ("reconciliation", "post", {}),
+    "reconcile_bpjs_xlsx": ("reconciliation", "get", {}),
+    "reconcile_summary_xlsx": ("reconciliation", "get", {}),
+    "reconcile_finding": ("finding", "get", {}),
+    "reconcile_review": ("finding", "post", {"decision": "accept", "reason": "Orang yang sama"}),
 }
 WEB_LISTS = {
     "people": "Yohanes Kefi",
@@ -309,6 +349,7 @@ WEB_LISTS = {
     "arrears": "PKS/TTU/RAHASIA",
     "agreements": "PKS/TTU/RAHASIA",
     "bills": "PKS/TTU/RAHASIA",
+    "reconcile": "bpjs-5303-rahasia.csv",
 }
 
 
@@ -375,9 +416,8 @@ CLI_UNSCOPED = {
     "demo-coverage": "server setup: demo agreements, bills and payments over the demo people",
     "rules": "national reference data; adding a version checks its own right (tests/rules)",
     "contributions": "a quote from the rules alone: no registry data",
-    "reconcile": "two files the caller already holds, compared without the database",
 }
-CLI_SCOPED = {"import", "duplicates", "agreements", "enrol", "registrations", "bills"}
+CLI_SCOPED = {"import", "duplicates", "agreements", "enrol", "registrations", "bills", "reconcile"}
 
 
 def _payung_commands() -> dict[str, str]:
@@ -464,6 +504,21 @@ def test_cli_coverage_of_another_tenant_is_not_found(world, tmp_path, args):
     listed = StringIO()
     call_command("agreements", "list", "--json", "--user", "kupang_finance", stdout=listed)
     assert json.loads(listed.getvalue()) == []
+
+
+def test_cli_reconcile_against_another_tenant_is_not_found(world, tmp_path):
+    bpjs = tmp_path / "bpjs.csv"
+    bpjs.write_text(f"NO KPJ,NIK,NAMA PESERTA\n23012222222,{world.ttu.person.nik},{world.ttu.person.name}\n")
+    command = ["reconcile", "--region", "5303", str(bpjs), "--period", "2030-01", "--json"]
+    before = _state(world)
+    with pytest.raises(CommandError, match="5303 tidak ditemukan"):
+        call_command(*command, "--user", "kupang", stdout=StringIO())
+    with pytest.raises(CommandError, match="tidak berhak"):
+        call_command(*command, "--user", "province", stdout=StringIO())
+    assert _state(world) == before and _kupang_left_no_trail(world)
+    out = StringIO()
+    call_command(*command, "--user", "ttu", stdout=out)  # the control
+    assert json.loads(out.getvalue())["region"] == "5303"
 
 
 def test_cli_user_from_the_environment(world, monkeypatch):

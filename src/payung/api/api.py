@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from payung.api import bills, coverage, duplicates, errors, imports, nik, payments, people, regions, rules
+from payung.api import (
+    bills,
+    coverage,
+    duplicates,
+    errors,
+    imports,
+    nik,
+    payments,
+    people,
+    reconcile,
+    regions,
+    rules,
+)
 from payung.api.auth import api_auth
 
 api = NinjaAPI(
@@ -22,5 +34,5 @@ api = NinjaAPI(
     auth=api_auth(),
 )
 errors.install(api)
-for module in (people, imports, duplicates, nik, regions, rules, coverage, bills, payments):
+for module in (people, imports, duplicates, nik, regions, rules, coverage, bills, payments, reconcile):
     api.add_router("", module.router)

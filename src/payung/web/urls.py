@@ -1,6 +1,6 @@
 from django.urls import path
 
-from payung.web import bills, coverage, duplicates, imports, payments, rules, views
+from payung.web import bills, coverage, duplicates, imports, payments, reconcile, rules, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -41,4 +41,12 @@ urlpatterns = [
     path("tagihan/<int:pk>/bayar/", payments.bill_pay, name="bill_pay"),
     path("tunggakan/", payments.arrears_page, name="arrears"),
     path("orang/<int:pk>/buku-besar/", payments.ledger_page, name="ledger"),
+    path("rekonsiliasi/", reconcile.runs_list, name="reconcile"),
+    path("rekonsiliasi/<int:pk>/", reconcile.run_detail, name="reconciliation"),
+    path("rekonsiliasi/<int:pk>/temuan/", reconcile.findings_list, name="reconcile_findings"),
+    path("rekonsiliasi/<int:pk>/ulang/", reconcile.run_again, name="reconcile_rerun"),
+    path("rekonsiliasi/<int:pk>/koreksi-bpjs.xlsx", reconcile.bpjs_xlsx, name="reconcile_bpjs_xlsx"),
+    path("rekonsiliasi/<int:pk>/ringkasan.xlsx", reconcile.summary_xlsx, name="reconcile_summary_xlsx"),
+    path("rekonsiliasi/temuan/<int:pk>/", reconcile.finding_detail, name="reconcile_finding"),
+    path("rekonsiliasi/temuan/<int:pk>/putuskan/", reconcile.finding_review, name="reconcile_review"),
 ]
