@@ -13,30 +13,11 @@ from hypothesis import strategies as st
 from payung.contributions import calculator
 from payung.contributions.calculator import QuoteError, quote, share
 from payung.rules import loader
-from payung.rules.book import RuleBook, Version
 
 ON = dt.date(2023, 5, 1)
 
 
-def shipped_book() -> RuleBook:
-    """The shipped rules file as a book, without a database (the same rows the migration loads)."""
-    versions = []
-    for parameter in loader.read()["parameter"]:
-        for v in parameter["versions"]:
-            versions.append(
-                Version(
-                    parameter["key"],
-                    v["from"],
-                    Decimal(v["value"]),
-                    v["source"],
-                    v.get("region", ""),
-                    v.get("confidence", "R"),
-                )
-            )
-    return RuleBook.of(versions)
-
-
-BOOK = shipped_book()
+BOOK = loader.shipped_book()
 
 
 def pu(wage: int, programs: str, on: dt.date = ON, jkk_class: int | None = 1, region: str = ""):

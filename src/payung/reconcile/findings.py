@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import cache
 
 import polars as pl
 
@@ -31,7 +29,7 @@ from payung.reconcile.errors import ReconcileProblem
 from payung.reconcile.linkage import B, Linked, R
 from payung.reconcile.lists import LINE, SHEET_LINE, Listing
 from payung.rules import loader
-from payung.rules.book import RuleBook, Version
+from payung.rules.book import RuleBook
 
 FINDINGS = ("matched", "differences", "roster_only", "bpjs_only", "duplicate_roster", "duplicate_bpjs")
 LABELS: dict[str, tuple[str, str]] = {
@@ -65,22 +63,7 @@ class Options:
     region: str = ""
 
 
-@cache
-def shipped_book() -> RuleBook:
-    """The shipped rules file as a book, without a database (the same versions the migration loads)."""
-    versions = [
-        Version(
-            p["key"],
-            v["from"],
-            Decimal(v["value"]),
-            v["source"],
-            v.get("region", ""),
-            v.get("confidence", "R"),
-        )
-        for p in loader.read()["parameter"]
-        for v in p["versions"]
-    ]
-    return RuleBook.of(versions)
+shipped_book = loader.shipped_book
 
 
 def contribution(book: RuleBook, options: Options, wage: pl.Expr, programs: tuple[str, ...]) -> pl.Expr:

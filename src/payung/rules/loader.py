@@ -10,7 +10,10 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
+
+from payung.rules.book import RuleBook, Version
 
 RULES_FILE = Path(__file__).parent / "data" / "rules.toml"
 
@@ -25,6 +28,26 @@ class LoadReport:
 def read(path: Path = RULES_FILE) -> dict:
     with path.open("rb") as handle:
         return tomllib.load(handle)
+
+
+@cache
+def shipped_book() -> RuleBook:
+    """The shipped rules file as a book, without a database (the versions the migration loads): for
+    tools that work on files alone, and for tests of the calculator against the file itself."""
+    return RuleBook.of(
+        [
+            Version(
+                p["key"],
+                v["from"],
+                Decimal(v["value"]),
+                v["source"],
+                v.get("region", ""),
+                v.get("confidence", "R"),
+            )
+            for p in read()["parameter"]
+            for v in p["versions"]
+        ]
+    )
 
 
 def load(models, path: Path = RULES_FILE) -> LoadReport:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 
 from django import forms
@@ -34,21 +33,9 @@ from payung.coverage.services import AgreementData, create_agreement, update_agr
 from payung.registry.models import Group
 from payung.registry.services import ValidationFailed, record_export
 from payung.web.forms import Form, RupiahField, ServiceForm, date_field
+from payung.web.views import treasurer_required
 
 ALL_PROGRAMS = tuple(dict.fromkeys(PROGRAMS["pu"] + PROGRAMS["bpu"]))
-
-
-def treasurer_required(view: Callable) -> Callable:
-    """Money pages exist only for users who manage money; for anyone else they are simply not there."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.can_manage_money:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def visible_agreements(user):

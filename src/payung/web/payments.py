@@ -8,15 +8,13 @@ for anyone else the payment URL does not exist.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -30,22 +28,10 @@ from payung.coverage.models import Agreement
 from payung.registry import nik as nik_rules
 from payung.registry.services import ValidationFailed
 from payung.web.forms import RupiahField, ServiceForm, date_field
+from payung.web.views import treasurer_required
 
 PAGE_SIZE = 50
 LAPSED_SHOWN = 200  # names per agreement on the arrears page; the API lists them all
-
-
-def treasurer_required(view: Callable) -> Callable:
-    """Money pages that write exist only for users who manage money (404 for the rest)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.can_manage_money:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 class PaymentForm(ServiceForm):

@@ -60,17 +60,25 @@ class PasswordChangeView(NoColonLabels, auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
-def editor_required(view: Callable) -> Callable:
-    """Write pages exist only for users who may edit; for anyone else they are simply not there."""
+def role_required(allowed: Callable[[object], bool]) -> Callable:
+    """Pages that exist only for users ``allowed`` lets in; for anyone else they are simply not there
+    (404, never 403: a 403 would confirm the record exists)."""
 
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.can_edit:
-            raise Http404
-        return view(request, *args, **kwargs)
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not allowed(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+editor_required = role_required(lambda user: user.can_edit)
+treasurer_required = role_required(lambda user: user.can_manage_money)
 
 
 @login_required
