@@ -18,6 +18,7 @@ A command that takes an object or a region does::
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 
@@ -52,6 +53,16 @@ def acting_user(options: dict) -> User | None:
             _("Pengguna %(username)s tidak ditemukan atau tidak aktif.") % {"username": username}
         )
     return user
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: YYYY-MM-DD, or a plain message (never a traceback)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            _("Tanggal harus ditulis sebagai YYYY-MM-DD, bukan %(text)s.") % {"text": text}
+        ) from None
 
 
 def not_found(what: str, key: object) -> CommandError:

@@ -9,24 +9,15 @@ Integer rupiah; rounding per docs/decisions/0009. Exit code 1 (and a message) on
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from payung.accounts import cli
 from payung.contributions.calculator import CATEGORIES, QuoteError, quote
 from payung.rules.queries import book
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("Tanggal harus ditulis sebagai YYYY-MM-DD, bukan %(text)s.") % {"text": text}
-        ) from None
 
 
 def _rupiah(text: str) -> int:
@@ -51,7 +42,7 @@ class Command(BaseCommand):
         )
         q.add_argument("--programs", required=True, help="jkk,jkm,jht,jp,jkp,jkn")
         q.add_argument("--jkk-class", dest="jkk_class", type=int, default=None)
-        q.add_argument("--on", type=_date, default=None)
+        q.add_argument("--on", type=cli.iso_date, default=None)
         q.add_argument(
             "--region", default="", help=_("Kode wilayah, untuk aturan setempat (mis. batas bawah upah).")
         )

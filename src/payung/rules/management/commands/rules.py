@@ -9,7 +9,6 @@ payung rules load            (the shipped rules file: adds missing versions, cha
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.core.management import BaseCommand, CommandError
@@ -22,22 +21,13 @@ from payung.rules import loader, models, services
 from payung.rules.queries import book, parameters
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            _("Tanggal harus ditulis sebagai YYYY-MM-DD, bukan %(text)s.") % {"text": text}
-        ) from None
-
-
 class Command(BaseCommand):
     help = _("Aturan iuran dan manfaat sebagai data berversi: lihat, tambah versi, muat berkas bawaan.")
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
         listing = actions.add_parser("list", help=_("Nilai setiap aturan yang berlaku pada suatu tanggal."))
-        listing.add_argument("--on", type=_date, default=None)
+        listing.add_argument("--on", type=cli.iso_date, default=None)
         listing.add_argument("--region", default="")
         listing.add_argument("--json", action="store_true", dest="as_json")
         show = actions.add_parser("show", help=_("Semua versi satu aturan, dengan sumbernya."))
@@ -45,7 +35,7 @@ class Command(BaseCommand):
         show.add_argument("--json", action="store_true", dest="as_json")
         add = actions.add_parser("add", help=_("Tambah versi baru suatu aturan."))
         add.add_argument("key")
-        add.add_argument("--from", dest="effective_from", type=_date, required=True)
+        add.add_argument("--from", dest="effective_from", type=cli.iso_date, required=True)
         add.add_argument("--value", required=True)
         add.add_argument("--source", required=True)
         add.add_argument("--confidence", default="R", choices=list(models.Confidence.values))
