@@ -165,7 +165,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for row in change.counts:
             row["label"] = exports.label(row["kind"])
         for finding in change.closed + change.new:
-            finding.label = exports.label(finding.kind)
+            finding.label, finding.name = exports.label(finding.kind), _listed(finding)["name"]
     latest = Reconciliation.objects.filter(region=run.region, snapshot__period=run.snapshot.period).first()
     open_count = run.findings.exclude(kind="matched").filter(state=Finding.State.OPEN).count()
     context = {
@@ -262,6 +262,7 @@ def _detail(request, finding: Finding, form=None, status=200) -> HttpResponse:
     context = {
         "title": exports.label(finding.kind),
         "finding": finding,
+        "name": _listed(finding)["name"],
         "run": finding.reconciliation,
         "rows": rows,
         "differences": exports.difference_labels(finding.differences),
