@@ -233,6 +233,10 @@ COMPARED = [
 ]
 
 
+# Compared field -> the difference code (reconcile.findings.DIFFERENCES) that marks its row.
+DIFFERENCE_OF = {"monthly_wage": "wage", "contribution": "amount"} | {
+    f: f for f in ("name", "birth_date", "nik", "kpj", "sex", "programs")
+}
 LEVELS = duplicates.LEVEL_LABELS | {"century": gettext_lazy("tahun dua digit terbaca pada abad lain")}
 FIELDS = duplicates.FIELD_LABELS | {"kpj": gettext_lazy("Nomor KPJ")}
 
@@ -248,12 +252,13 @@ def _finding(request: HttpRequest, pk: int) -> Finding:
 def _detail(request, finding: Finding, form=None, status=200) -> HttpResponse:
     roster = finding.evidence.get("roster") or {}
     bpjs = finding.evidence.get("bpjs") or {}
+    codes = set(finding.differences.split(","))
     rows = []
     for field, label in COMPARED:
         a, b = roster.get(field), bpjs.get(field)
         if field == "sheet_line":
             a = None  # the registry has no lines; the BPJS file's row helps find it there
-        rows.append((label, a, b, a is not None and b is not None and a != b, field))
+        rows.append((label, a, b, DIFFERENCE_OF.get(field) in codes, field))
     if finding.person_id:
         from payung.registry.services import record_view
 
