@@ -257,7 +257,7 @@ def test_upsert_roster_directly(kupang):
 def test_both_ways_of_checking_references_write_the_same(kupang, monkeypatch, row_triggers):
     """PostgreSQL roles that may not switch per-row foreign-key checks off get the database's own."""
     if row_triggers:
-        monkeypatch.setattr(bulk, "_may_skip_row_triggers", lambda cursor: False)
+        monkeypatch.setattr(bulk, "may_skip_row_triggers", lambda cursor: False)
     frame = pl.DataFrame({"nik": [NIK_F, NIK_M], "name": ["Maria", "Yohanes"], "sex": ["P", "L"],
                           "birth_date": [dt.date(1985, 4, 30)] * 2, "village_code": ["5371011001", None],
                           "unit_name": ["Puskesmas Alak"] * 2})  # fmt: skip

@@ -451,7 +451,7 @@ def _set_based_references(cursor, frame: pl.DataFrame):
     a million-person bill's time. Where the role may (decision 0008, registry.bulk), the referenced people
     and units are checked and locked FOR KEY SHARE once per set instead (nobody can delete them until
     commit), the bill row is this transaction's own, and the per-row triggers are skipped for the COPY."""
-    if not bulk._may_skip_row_triggers(cursor):  # the import's own test of the privilege
+    if not bulk.may_skip_row_triggers(cursor):  # the import's own test of the privilege
         yield
         return
     for model, column in ((Person, "person_id"), (Unit, "unit_id")):

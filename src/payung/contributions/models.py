@@ -51,7 +51,9 @@ class LineKind(models.TextChoices):
 class BillLine(Immutable):
     """One person x program x month on a bill, with the name and NIK as billed."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines")
+    # No index of its own: the (bill, unit) index serves every look-up by bill, and a million-line bill
+    # pays for each index it writes.
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines", db_index=False)
     person = models.ForeignKey(
         "registry.Person", null=True, on_delete=models.SET_NULL, related_name="bill_lines"
     )

@@ -52,7 +52,7 @@ def upsert_roster(
     return {**counts, "units_created": units_created}
 
 
-def _may_skip_row_triggers(cursor) -> bool:
+def may_skip_row_triggers(cursor) -> bool:
     """Whether this PostgreSQL role may switch off per-row foreign-key triggers (decision 0008): a
     superuser, or a role granted ``SET ON PARAMETER session_replication_role`` (PostgreSQL 15+)."""
     if connection.vendor != "postgresql":
@@ -69,7 +69,7 @@ def _set_based_references(cursor, region_code: str):
     """On PostgreSQL, check the writes' foreign keys per set, not per row (decision 0008): per-row checks
     are about 16 of the 43 seconds of a million-row import. Elsewhere (SQLite, or a role without the
     privilege) the database's own checks run as usual."""
-    if not _may_skip_row_triggers(cursor):
+    if not may_skip_row_triggers(cursor):
         yield
         return
     _hold_references(cursor, region_code)

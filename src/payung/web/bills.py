@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from payung.accounts import scope
-from payung.contributions import billing, exports
+from payung.contributions import billing, exports, payments
 from payung.contributions.models import Bill
 from payung.coverage.models import Agreement
 from payung.web.forms import Form
@@ -36,9 +36,8 @@ PAGE_SIZE = 50
 
 
 def visible_bills(user):
-    """The user's regions' bills; none for an operator limited to some units."""
-    bills = scope.scoped(user, Bill.objects.select_related("agreement", "region"))
-    return bills.none() if scope.restricted_unit_ids(user) is not None else bills
+    """contributions.payments.visible_bills (the one scoping rule for bills), with what these pages show."""
+    return payments.visible_bills(user, Bill.objects.select_related("agreement", "region"))
 
 
 class GenerateForm(Form):
