@@ -23,10 +23,13 @@ and how the rest differs, the same vocabulary as the registry's duplicate pairs.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
+import sqlglot
 from rapidfuzz.distance import JaroWinkler
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -67,6 +70,58 @@ BLOCKING = [
     block_on("sound_first", "sound_last"),  # names that sound the same
     block_on("dob_sorted"),  # same birth date, day and month in either order (sex may be missing)
 ]
+# Splink reads a level's SQL in the backend's own dialect; two functions above are DuckDB's own.
+HAMMING_WIDTH = 16  # the longest string compared by Hamming distance: a NIK (ISO dates have 10)
+
+
+def comparisons(dialect: str = "duckdb") -> list[dict]:
+    """The model's comparisons in the SQL of ``dialect``: "duckdb" (as written) or "spark", where
+    ``jaro_winkler_similarity`` becomes Splink's Scala UDF ``jaro_winkler`` and ``hamming`` (Spark has
+    none) a sum of per-position differences. Same levels, same m and u: one model on either backend."""
+    if dialect == "duckdb":
+        return COMPARISONS
+    if dialect != "spark":
+        raise ValueError(f"no SQL for dialect {dialect!r}")
+    spark = copy.deepcopy(COMPARISONS)
+    for comparison in spark:
+        for level in comparison["comparison_levels"]:
+            if level["sql_condition"] != "ELSE":
+                tree = sqlglot.parse_one(level["sql_condition"], read="duckdb").transform(_spark_function)
+                level["sql_condition"] = tree.sql(dialect="spark")
+    return spark
+
+
+def _spark_function(node: sqlglot.exp.Expression) -> sqlglot.exp.Expression:
+    exp = sqlglot.exp
+    if isinstance(node, exp.JarowinklerSimilarity):
+        return exp.Anonymous(this="jaro_winkler", expressions=[node.this, node.expression])
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "hamming":
+        left, right = node.expressions
+        # Positions past the end are '' on both sides: equal, so the sum is Hamming for any length <= WIDTH.
+        differs = [
+            f"CASE WHEN substr({left.sql('spark')}, {i}, 1) = substr({right.sql('spark')}, {i}, 1) "
+            "THEN 0 ELSE 1 END"
+            for i in range(1, HAMMING_WIDTH + 1)
+        ]
+        return sqlglot.parse_one(f"({' + '.join(differs)})", read="spark")
+    return node
+
+
+def settings(left: int, right: int, dialect: str = "duckdb") -> SettingsCreator:
+    """The Splink settings for ``left`` x ``right`` rows, the same on every backend but for the SQL."""
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="id",
+        comparisons=comparisons(dialect),
+        blocking_rules_to_generate_predictions=BLOCKING,
+        probability_two_random_records_match=prior(left, right),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+# A model stage: (roster rows, BPJS rows) -> scored pairs (R, B, score, stage="model"), see model_pairs.
+Scorer = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 
 
 @dataclass
@@ -81,17 +136,25 @@ class Linked:
 
 
 def link(
-    roster: pl.DataFrame, bpjs: pl.DataFrame, *, threshold: float = DEFAULT_THRESHOLD, threads: int = 2
+    roster: pl.DataFrame,
+    bpjs: pl.DataFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    threads: int = 2,
+    scorer: Scorer | None = None,
 ) -> Linked:
-    """Link two typed lists (reconcile.lists frames). Deterministic: the same files give the same pairs."""
+    """Link two typed lists (reconcile.lists frames). Deterministic: the same files give the same pairs.
+    ``scorer`` runs the model stage elsewhere (reconcile.spark); by default Splink on DuckDB."""
+    if scorer is None:
+        scorer = lambda left, right: model_pairs(left, right, threads=threads)  # noqa: E731
     exact = exact_pairs(roster, bpjs)
     matched = one_to_one(exact)
     rest_r = roster.filter(~pl.col(LINE).is_in(matched[R].implode()))
     rest_b = bpjs.filter(~pl.col(LINE).is_in(matched[B].implode()))
-    scored = model_pairs(rest_r, rest_b, threads=threads)
+    scored = scorer(rest_r, rest_b)
     by_model = one_to_one(scored.filter(pl.col("score") >= threshold))
     matches = pl.concat([matched, by_model]).sort(R)
-    extra = _duplicate_candidates(roster, bpjs, matches, threshold, threads)
+    extra = _duplicate_candidates(roster, bpjs, matches, threshold, scorer)
     duplicates = _duplicates(roster, bpjs, matches, pl.concat([exact, scored, extra]), threshold)
     evidence = with_evidence(matches, roster, bpjs)
     return Linked(evidence, duplicates, pl.concat([exact, scored]))
@@ -167,20 +230,17 @@ def model_pairs(
         api = DuckDBAPI(connection=con)
         left = api.register(model_input(roster).to_arrow(), dataset_display_name="a_roster")
         right = api.register(model_input(bpjs).to_arrow(), dataset_display_name="b_bpjs")
-        settings = SettingsCreator(
-            link_type="link_only",
-            unique_id_column_name="id",
-            comparisons=COMPARISONS,
-            blocking_rules_to_generate_predictions=BLOCKING,
-            probability_two_random_records_match=prior(roster.height, bpjs.height),
-            retain_matching_columns=False,
-            retain_intermediate_calculation_columns=False,
-        )
-        linker = Linker([left, right], settings, log_level="WARNING")
+        linker = Linker([left, right], settings(roster.height, bpjs.height), log_level="WARNING")
         result = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         frame = result.as_duckdbpyrelation().pl()
     finally:
         con.close()
+    return predicted_pairs(frame)
+
+
+def predicted_pairs(frame: pl.DataFrame) -> pl.DataFrame:
+    """Splink's predictions (source_dataset_l, id_l, id_r, match_probability) as (R, B, score, stage);
+    the inputs are registered as "a_roster" and "b_bpjs" on every backend."""
     flipped = pl.col("source_dataset_l") != "a_roster"
     return frame.select(
         pl.when(flipped).then("id_r").otherwise("id_l").cast(pl.Int64).alias(R),
@@ -205,14 +265,14 @@ def one_to_one(pairs: pl.DataFrame) -> pl.DataFrame:
 
 # ------------------------------------------------------------------------------------------ duplicates
 def _duplicate_candidates(
-    roster: pl.DataFrame, bpjs: pl.DataFrame, matches: pl.DataFrame, threshold: float, threads: int
+    roster: pl.DataFrame, bpjs: pl.DataFrame, matches: pl.DataFrame, threshold: float, scorer: Scorer
 ) -> pl.DataFrame:
     """Model pairs of rows left over against the matched rows of the other side."""
     free_r = roster.filter(~pl.col(LINE).is_in(matches[R].implode()))
     free_b = bpjs.filter(~pl.col(LINE).is_in(matches[B].implode()))
     held_r = roster.filter(pl.col(LINE).is_in(matches[R].implode()))
     held_b = bpjs.filter(pl.col(LINE).is_in(matches[B].implode()))
-    found = [model_pairs(free_r, held_b, threads=threads), model_pairs(held_r, free_b, threads=threads)]
+    found = [scorer(free_r, held_b), scorer(held_r, free_b)]
     return pl.concat(found).filter(pl.col("score") >= threshold)
 
 
