@@ -10,6 +10,7 @@ import re
 
 from payung.accounts.models import Role, User
 from payung.contributions.models import Payment
+from payung.reconcile import services as reconcile
 from payung.registry import importer, services
 from payung.registry.models import Person
 from payung.registry.nik import compose
@@ -173,6 +174,35 @@ def money_pages(world) -> dict:
     return {"bill": bill, "finance": finance}
 
 
+def reconcile_pages(world, tmp_path) -> dict:
+    """A BPJS list of the Kupang people with one left out, one ghost, a misspelt name and an old wage,
+    reconciled twice (the second run shows what changed), with one finding decided."""
+    people = list(Person.objects.filter(region=world.kupang.region).order_by("pk"))
+    lines = ["NO KPJ,NIK,NAMA PESERTA,TGL LAHIR,UPAH DILAPORKAN,IURAN,PROGRAM"]
+    for i, p in enumerate(people[1:]):
+        name = p.name.upper().replace("A", "E", 1) if i == 2 else p.name.upper()
+        wage = 1_800_000 if i == 3 else 2_000_000
+        lines.append(
+            f"2301{i:07d},{p.nik},{name},{p.birth_date:%d/%m/%Y},{wage},{wage * 54 // 10_000},JKK JKM"
+        )
+    lines.append(
+        f"23019999999,{compose('537101', dt.date(1979, 5, 5), 'L', 901)},PAULUS LEKI,05/05/1979,"
+        "2000000,10800,JKK JKM"
+    )
+    bpjs = tmp_path / "peserta-bpjs.csv"
+    bpjs.write_text("\n".join(lines) + "\n")
+    kupang = world.users["kupang"]
+    snapshot = reconcile.upload(
+        kupang, world.kupang.region, bpjs, filename=bpjs.name, period=dt.date(2025, 6, 1)
+    )
+    first = reconcile.run(kupang, snapshot)
+    ghost = first.findings.filter(kind="bpjs_only").first()
+    reconcile.act(kupang, ghost, "deactivate", reason="Tidak dikenal di registri")
+    run = reconcile.run(kupang, snapshot)
+    pair = run.findings.filter(kind="differences").first()
+    return {"run": run, "pair": pair}
+
+
 def pages(world, extra, lang: str) -> list[tuple[str, str]]:
     person = world.kupang.person
     return [
@@ -200,6 +230,10 @@ def pages(world, extra, lang: str) -> list[tuple[str, str]]:
         ("bills", "/tagihan/"),
         ("arrears", "/tunggakan/"),
         ("ledger", f"/orang/{world.kupang.twin.pk}/buku-besar/"),
+        ("reconcile", "/rekonsiliasi/"),
+        ("reconciliation", f"/rekonsiliasi/{extra['run'].pk}/"),
+        ("reconcile-findings", f"/rekonsiliasi/{extra['run'].pk}/temuan/?jenis=differences"),
+        ("reconcile-finding", f"/rekonsiliasi/temuan/{extra['pair'].pk}/"),
         ("not-found", "/orang/999999/"),
     ]
 
@@ -264,6 +298,7 @@ def test_every_page(transactional_db, live_server, open_context, tmp_path, setti
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = build(tmp_path)
     extra = populate(world, tmp_path)
+    extra |= reconcile_pages(world, tmp_path)
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         for lang in ("id", "en"):
             page = open_context(viewport, "id").new_page()
