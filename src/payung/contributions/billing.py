@@ -47,8 +47,13 @@ MEMBER_SCHEMA = {
     "membership_id": pl.Int64, "person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64,
     "unit_name": pl.Utf8, "start": pl.Date, "end": pl.Date, "basis": pl.Int64,
 }  # fmt: skip
-LINE_COLUMNS = ("person_id", "nik", "name", "unit_id", "unit_name", "program", "period", "kind", "basis",
-                "employer", "worker", "total")  # fmt: skip
+LINE_SCHEMA = {
+    "person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64, "unit_name": pl.Utf8,
+    "program": pl.Utf8, "period": pl.Date, "kind": pl.Utf8, "basis": pl.Int64, "employer": pl.Int64,
+    "worker": pl.Int64, "total": pl.Int64,
+}  # fmt: skip
+LINE_COLUMNS = tuple(LINE_SCHEMA)
+CHOSEN = "payung_billed_people"  # the temporary table of one month's billed people (chosen_members)
 MONTHS = {
     "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
            "Oktober", "November", "Desember"),
@@ -207,21 +212,45 @@ def _generate_one(user, agreement: Agreement, period: dt.date, book: RuleBook, c
     earlier = dict(
         Bill.objects.filter(agreement=agreement, period__lt=period).values_list("period", "mid_month_rule")
     )
-    members = read_members(agreement, min([period, *earlier]), month_end(period))
-    members = _with_basis(members, agreement)
-    regular, versions = _month(members, agreement, period, agreement.mid_month_rule, book)
-    adjustments = [regular.clear()]
-    for month, rule in sorted(earlier.items()):
-        should, used = _month(members, agreement, month, rule, book)
-        versions.update(used)
-        adjustments.append(should)
-    adjusted = differences(pl.concat(adjustments), read_billed(agreement, period))
-    regular = regular.with_columns(kind=pl.lit(LineKind.REGULAR.value)).select(LINE_COLUMNS)
-    lines = pl.concat([regular, adjusted])
-    if lines.is_empty():
-        raise BillingError("nobody", number=agreement.number, period=period)
-    bill = _save(user, agreement, period, book, lines, versions, channel)
+    formulas = month_formulas(book, agreement, period)
+    versions = {v.id: v for f in formulas for v in f.versions}
+    with chosen_members(agreement, period, agreement.mid_month_rule) as chosen:
+        people, employer, worker = _regular_totals(chosen, agreement, formulas)
+        adjusted = _adjustments(agreement, period, earlier, book, versions)
+        if not people and adjusted.is_empty():
+            raise BillingError("nobody", number=agreement.number, period=period)
+        sums = adjusted.select(pl.col("employer", "worker", "total").sum()).row(0)
+        totals = {
+            "people": people,
+            "line_count": people * len(formulas) + adjusted.height,
+            "employer": employer + int(sums[0] or 0),
+            "worker": worker + int(sums[1] or 0),
+            "adjustments": int(sums[2] or 0),
+            "total": employer + worker + int(sums[2] or 0),
+        }
+        bill = _create(user, agreement, period, book, versions, totals)
+        insert_regular(bill.pk, chosen, period, formulas, people)
+    write_lines(bill.pk, adjusted)
+    summary = dict(totals, period=period.isoformat(), agreement=agreement.number)
+    record(
+        user, "bill.generate", bill, after=summary | {"due_date": bill.due_date.isoformat()}, channel=channel
+    )
     return bill
+
+
+def _adjustments(agreement, period: dt.date, earlier: dict, book: RuleBook, versions: dict) -> pl.DataFrame:
+    """ADJUSTMENT lines for every earlier month already billed: that month as it should be today (the
+    polars path) minus everything billed for it so far."""
+    if not earlier:
+        return pl.DataFrame(schema=LINE_SCHEMA)
+    members = read_members(agreement, min(earlier), month_end(max(earlier)))
+    members = _with_basis(members, agreement)
+    should = []
+    for month, rule in sorted(earlier.items()):
+        lines, used = _month(members, agreement, month, rule, book)
+        versions.update(used)
+        should.append(lines)
+    return differences(pl.concat(should), read_billed(agreement, period))
 
 
 def _month(members: pl.DataFrame, agreement: Agreement, month: dt.date, rule: str, book: RuleBook):
@@ -270,6 +299,157 @@ def _check_basis(lines: pl.DataFrame, agreement: Agreement) -> None:
     if wrong.height:
         niks = wrong.get_column("nik").unique().sort()
         raise BillingError("basis", count=niks.len(), number=agreement.number, nik=niks[0])
+
+
+# ------------------------------------------------------------------------------------------ the month in SQL
+# The month's own lines never leave the database: who is billed is chosen into a temporary table of three
+# integers a person, and the lines are written from it with one INSERT ... SELECT that joins the NIK, name
+# and unit name and computes the amounts with calculator.share (formula_sql). A million people's lines are
+# thus never bound, copied or parsed one value at a time (docs/benchmarks.md, issue 3).
+class _Sql(str):
+    """An integer SQL expression that ``calculator.share`` can compute with (``*``, ``+``, ``//``), so the
+    bill's SQL rounds exactly where and how a quote does. The operands are never negative (wages above 0,
+    rates and flat amounts of at least 0), so SQL's truncating integer division is ``//``."""
+
+    def __mul__(self, other):
+        return _Sql(f"({self} * {int(other)})")
+
+    def __add__(self, other):
+        return _Sql(f"({self} + {int(other)})")
+
+    def __floordiv__(self, other):
+        return _Sql(f"({self} / {int(other)})")
+
+
+def formula_sql(found: Formula, wage: str) -> dict[str, str]:
+    """``Formula.apply`` over the integer column ``wage``: the basis (floor, then cap), then each billed
+    payer's term; the property test keeps it equal to a single quote."""
+    greatest, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    basis = _Sql(wage)
+    if found.floor is not None:
+        basis = _Sql(f"{greatest}({basis}, {int(found.floor)})")
+    if found.cap is not None:
+        basis = _Sql(f"{least}({basis}, {int(found.cap)})")
+    parts = {"basis": basis}
+    for payer in ("employer", "worker"):
+        term = found.terms.get(payer)
+        if term is None:
+            parts[payer] = "0"
+            continue
+        value = calculator.share(basis, term.percent) + term.flat
+        parts[payer] = f"{greatest}({value}, {int(term.minimum)})" if term.minimum else value
+    return parts
+
+
+def _day(day: dt.date) -> str:
+    """A date literal (from a date object, never from text)."""
+    return f"DATE '{day.isoformat()}'" if connection.vendor == "postgresql" else f"'{day.isoformat()}'"
+
+
+@contextmanager
+def chosen_members(agreement: Agreement, month: dt.date, rule: str):
+    """Who is billed for ``month`` under the mid-month ``rule``, and from which period (the rules of
+    ``month_lines``), staged in the temporary table CHOSEN (person_id, unit_id, wage). Dropped after use;
+    on an error the transaction's rollback takes it."""
+    membership, end = Membership._meta.db_table, _quoted("end")
+    first, last = _day(month), _day(month_end(month))
+    wage = "m.basis"
+    if agreement.category == "bpu" and agreement.declared_income:  # as _with_basis
+        wage = f"CASE WHEN COALESCE(m.basis, 0) > 0 THEN m.basis ELSE {int(agreement.declared_income)} END"
+    on_first = f"m.start <= {first} AND (m.{end} IS NULL OR m.{end} >= {first})"
+    covered = (
+        on_first
+        if rule == MidMonthRule.FIRST_DAY
+        else f"m.start <= {last} AND (m.{end} IS NULL OR m.{end} >= {first})"
+    )
+    order = f"CASE WHEN {on_first} THEN 0 ELSE 1 END, m.start, {wage} DESC, m.id"
+    where = f"m.agreement_id = {int(agreement.pk)} AND {covered}"
+    if connection.vendor == "postgresql":
+        select = (f"SELECT DISTINCT ON (m.person_id) m.person_id, m.unit_id, {wage} AS wage "
+                  f"FROM {membership} m WHERE {where} ORDER BY m.person_id, {order}")  # fmt: skip
+    else:  # in person order (the window's), which keeps the person index's inserts local
+        select = (f"SELECT person_id, unit_id, wage FROM (SELECT m.person_id, m.unit_id, {wage} AS wage, "
+                  f"ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY {order}) AS rank "
+                  f"FROM {membership} m WHERE {where}) WHERE rank = 1")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHOSEN} AS {select}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {CHOSEN}")
+    yield CHOSEN
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {CHOSEN}")
+
+
+def _regular_totals(chosen: str, agreement: Agreement, formulas: list[Formula]) -> tuple[int, int, int]:
+    """People billed, employer and worker totals of the month's own lines; refused (BillingError) when a
+    billed period has no valid wage."""
+    bad = f"wage IS NULL OR wage <= 0 OR wage >= {MAX_AMOUNT}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {chosen} WHERE {bad}")
+        wrong = cursor.fetchone()[0]
+        if wrong:
+            person = Person._meta.db_table
+            cursor.execute(
+                f"SELECT MIN(p.nik) FROM {chosen} c JOIN {person} p ON p.id = c.person_id WHERE {bad}"
+            )
+            raise BillingError("basis", count=wrong, number=agreement.number, nik=cursor.fetchone()[0])
+        parts = [formula_sql(f, "wage") for f in formulas]
+        employer = " + ".join(p["employer"] for p in parts)
+        worker = " + ".join(p["worker"] for p in parts)
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM({employer}), 0), COALESCE(SUM({worker}), 0) FROM {chosen}"
+        )
+        return tuple(int(v) for v in cursor.fetchone())
+
+
+def insert_regular(bill_id: int, chosen: str, month: dt.date, formulas: list[Formula], people: int) -> None:
+    """The month's own lines, one per person and program, with one INSERT ... SELECT from ``chosen``."""
+    line, person, unit = BillLine._meta.db_table, Person._meta.db_table, Unit._meta.db_table
+    parts = [formula_sql(f, "c.wage") for f in formulas]
+
+    def by_program(key: str) -> str:
+        cases = " ".join(f"WHEN {i} THEN {p[key]}" for i, p in enumerate(parts))
+        return f"CASE f.column1 {cases} END"
+
+    programs = ", ".join(f"({i}, %s)" for i in range(len(formulas)))
+    employer, worker = by_program("employer"), by_program("worker")
+    statement = (
+        f"INSERT INTO {line} ({', '.join(['bill_id', *LINE_COLUMNS])}) "
+        f"SELECT {int(bill_id)}, c.person_id, p.nik, p.name, c.unit_id, u.name, f.column2, {_day(month)}, "
+        f"'{LineKind.REGULAR.value}', {by_program('basis')}, {employer}, {worker}, {employer} + {worker} "
+        f"FROM {chosen} c JOIN {person} p ON p.id = c.person_id JOIN {unit} u ON u.id = c.unit_id "
+        f"CROSS JOIN (VALUES {programs}) AS f"
+    )
+    with connection.cursor() as cursor, _references_locked(cursor, chosen, people):
+        cursor.execute(statement, [f.program for f in formulas])
+        if cursor.rowcount != people * len(formulas):  # a person or unit deleted meanwhile
+            raise IntegrityError(f"{line}: a billed person or unit no longer exists")
+
+
+@contextmanager
+def _references_locked(cursor, chosen: str, people: int):
+    """PostgreSQL checks a bill line's three foreign keys one row at a time at commit: about two thirds of
+    a million-person bill's time. Where the role may (decision 0008, registry.bulk), the billed people and
+    their units are checked and locked FOR KEY SHARE once per set instead, by a join with ``chosen`` (nobody
+    can delete them until commit), the bill row is this transaction's own, and the per-row triggers are
+    skipped for the insert."""
+    if not bulk.may_skip_row_triggers(cursor):
+        yield
+        return
+    person, unit = Person._meta.db_table, Unit._meta.db_table
+    cursor.execute(f"SELECT COUNT(DISTINCT unit_id) FROM {chosen}")
+    units = cursor.fetchone()[0]
+    for wanted, lock in (
+        (people, f"SELECT 1 FROM {person} p JOIN {chosen} c ON c.person_id = p.id FOR KEY SHARE OF p"),
+        (units, f"SELECT 1 FROM {unit} u WHERE u.id IN (SELECT unit_id FROM {chosen}) FOR KEY SHARE"),
+    ):
+        cursor.execute(f"SELECT COUNT(*) FROM ({lock}) l")
+        if cursor.fetchone()[0] != wanted:
+            raise IntegrityError("a billed person or unit no longer exists")
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    yield  # on an error the transaction rolls back, and SET LOCAL with it
+    cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 # ------------------------------------------------------------------------------------------ frames (pure)
@@ -384,16 +564,16 @@ def _select(query: str, params: list, schema: dict) -> pl.DataFrame:
 
 
 # ------------------------------------------------------------------------------------------ writing
-def _save(user, agreement, period, book, lines: pl.DataFrame, versions: dict, channel: str) -> Bill:
-    regular = lines.filter(pl.col("kind") == LineKind.REGULAR.value)
-    adjustments = lines.filter(pl.col("kind") == LineKind.ADJUSTMENT.value)
-    sums = lines.select(pl.col("employer", "worker", "total").sum()).row(0)
+def _create(
+    user, agreement: Agreement, period: dt.date, book: RuleBook, versions: dict, totals: dict
+) -> Bill:
+    """The bill's row, with its totals already known (a bill is never changed once written)."""
     due = due_date(book, agreement.category, period, agreement.region_id)
     due_version = book.at(f"{agreement.category}.due_day", period, agreement.region_id)
     versions[due_version.id] = due_version
     try:
         with transaction.atomic():
-            bill = Bill.objects.create(
+            return Bill.objects.create(
                 region_id=agreement.region_id,
                 agreement=agreement,
                 period=period,
@@ -401,22 +581,11 @@ def _save(user, agreement, period, book, lines: pl.DataFrame, versions: dict, ch
                 generated_by=user if getattr(user, "pk", None) else None,
                 mid_month_rule=agreement.mid_month_rule,
                 rules=[v.as_dict() for v in sorted(versions.values(), key=_version_order)],
-                people=regular.get_column("person_id").n_unique(),
-                line_count=lines.height,
-                employer=int(sums[0]),
-                worker=int(sums[1]),
-                adjustments=int(adjustments.get_column("total").sum()),
-                total=int(sums[2]),
+                **totals,
             )
     except IntegrityError:  # the same bill generated a moment ago by someone else
         existing = Bill.objects.get(agreement=agreement, period=period)
         raise BillingError("exists", number=agreement.number, period=period, bill=existing.pk) from None
-    write_lines(bill.pk, lines)
-    summary = {k: getattr(bill, k) for k in ("people", "line_count", "employer", "worker", "adjustments",
-                                             "total")}  # fmt: skip
-    summary |= {"period": period.isoformat(), "agreement": agreement.number, "due_date": due.isoformat()}
-    record(user, "bill.generate", bill, after=summary, channel=channel)
-    return bill
 
 
 def _version_order(version) -> tuple:
@@ -424,8 +593,11 @@ def _version_order(version) -> tuple:
 
 
 def write_lines(bill_id: int, lines: pl.DataFrame) -> None:
-    """Insert the lines: COPY on PostgreSQL, executemany on SQLite. They go in person order, which keeps
-    the person index's inserts local (ids only break ties: the bill's own order is by columns)."""
+    """Insert lines computed in polars (the adjustments): COPY on PostgreSQL, executemany on SQLite. They
+    go in person order, which keeps the person index's inserts local (ids only break ties: the bill's own
+    order is by columns)."""
+    if lines.is_empty():
+        return
     table = BillLine._meta.db_table
     frame = lines.sort("person_id", "period", "program", nulls_last=True).select(
         pl.lit(bill_id, pl.Int64).alias("bill_id"), *LINE_COLUMNS
