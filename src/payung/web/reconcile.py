@@ -73,9 +73,10 @@ class UploadForm(Form):
         label=gettext_lazy("Jenis berkas"),
         required=False,
         choices=[
-            ("", gettext_lazy("Kenali sendiri (tagihan bila ada kolom iuran)")),
+            ("", gettext_lazy("Kenali sendiri")),
             *BpjsSnapshot.Kind.choices,
         ],
+        help_text=gettext_lazy("Tagihan bila berkasnya punya kolom iuran."),
     )
 
     def clean_file(self):
@@ -162,6 +163,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     total = {k: sum(r.get(k, 0) for r in rows) for k in ("count", "billed", "computed", "impact")}
     change = services.changes(run)
     if change is not None:
+        change.counts = [row for row in change.counts if row["before"] != row["now"]]
         for row in change.counts:
             row["label"] = exports.label(row["kind"])
         for finding in change.closed + change.new:
