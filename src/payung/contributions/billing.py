@@ -1,12 +1,14 @@
 """Monthly bills: one immutable snapshot per agreement (PKS) and month, computed set-based.
 
-``generate`` reads the agreement's membership periods with one query into a polars frame, picks who is
-billed for the month under the agreement's mid-month rule, and computes every person x program line with
-the same ``Formula`` a single quote uses (``Formula.column``), from the rules in force on the 1st of the
-month. The lines are written like registry.bulk stages a roster: COPY on PostgreSQL, executemany on SQLite.
+``generate`` computes the month's own lines inside the database: who is billed under the agreement's
+mid-month rule is chosen into a temporary table (``chosen_members``), and one INSERT ... SELECT writes every
+person x program line from it, the amounts by the same ``Formula`` a single quote uses rendered as SQL
+(``formula_sql``, rounding by ``calculator.share``), from the rules in force on the 1st of the month.
+Earlier months' corrections are computed in polars (``month_lines``, ``Formula.column``, the same rules)
+and written like registry.bulk stages a roster: COPY on PostgreSQL, executemany on SQLite.
 Decision: docs/decisions/0010.
 
-Who is billed for a month (``month_lines``):
+Who is billed for a month (``chosen_members`` in SQL, ``month_lines`` in polars):
 - ``any_day``: everyone with a period overlapping the month; ``first_day``: a period covering its 1st.
 - One line per person and program. When a person has several periods in the month (a wage change or a
   transfer splits a period), the period in force on the 1st wins, else the earliest one; so a wage rise
