@@ -60,6 +60,14 @@ def scoped(user, queryset: QuerySet, field: str = "region_id") -> QuerySet:
     return queryset.filter(**regions_filter(user, field))
 
 
+def region_wide(user, queryset: QuerySet, field: str = "region_id") -> QuerySet:
+    """Records about a whole region (bills, reconciliations, their findings): the user's regions. An
+    operator limited to some units sees none: such a record cut to its units would read as a different,
+    wrong one."""
+    qs = scoped(user, queryset, field)
+    return qs.none() if restricted_unit_ids(user) is not None else qs
+
+
 def imports(user, queryset: QuerySet | None = None) -> QuerySet:
     """Import batches of the user's regions; a unit-limited operator sees its units' and its own uploads."""
     from payung.registry.models import ImportBatch

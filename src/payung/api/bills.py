@@ -19,7 +19,7 @@ from payung.accounts import scope
 from payung.api import queries
 from payung.api.pagination import PageQuery, page_of
 from payung.api.schemas import Problem
-from payung.contributions import billing, exports
+from payung.contributions import billing, exports, payments
 from payung.contributions.models import Bill
 from payung.coverage.models import Agreement
 
@@ -103,8 +103,7 @@ class BillFilter(PageQuery):
 
 
 def visible_bills(user):
-    bills = scope.scoped(user, Bill.objects.select_related("agreement", "generated_by"))
-    return bills.none() if scope.restricted_unit_ids(user) is not None else bills
+    return payments.visible_bills(user, Bill.objects.select_related("agreement", "generated_by"))
 
 
 def _out(bill: Bill) -> dict:

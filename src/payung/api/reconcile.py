@@ -58,8 +58,7 @@ def _problem(problem: ReconcileProblem) -> ValidationFailed:
 
 
 def visible_runs(user):
-    runs = scope.scoped(user, Reconciliation.objects.select_related("snapshot", "region"))
-    return runs.none() if scope.restricted_unit_ids(user) is not None else runs
+    return scope.region_wide(user, Reconciliation.objects.select_related("snapshot", "region"))
 
 
 def _run(request, reconciliation_id: int) -> Reconciliation:
@@ -192,10 +191,9 @@ def rerun(request, reconciliation_id: int):
 
 @router.post("/findings/{finding_id}/review", response={200: dict, **ERRORS}, summary="Putuskan satu temuan")
 def review(request, finding_id: int, payload: ReviewIn):
-    visible = scope.scoped(request.auth, Finding.objects.select_related("region"))
-    if scope.restricted_unit_ids(request.auth) is not None:
-        visible = visible.none()
-    finding = scope.get_or_404(visible, pk=finding_id)
+    finding = scope.get_or_404(
+        scope.region_wide(request.auth, Finding.objects.select_related("region")), pk=finding_id
+    )
     services.require(request.auth, finding.region)
     if payload.decision in ("accept", "reject"):
         services.decide(

@@ -35,7 +35,6 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from payung.reconcile.lists import LINE
 from payung.registry import linkage as registry_linkage
-from payung.registry import names
 
 DEFAULT_THRESHOLD = 0.9
 MODEL_COLUMNS = ("name_key", "sound_first", "sound_last", "nik", "sex", "birth_date")
@@ -191,21 +190,8 @@ def exact_pairs(roster: pl.DataFrame, bpjs: pl.DataFrame) -> pl.DataFrame:
 # ----------------------------------------------------------------------------------------------- model
 def model_input(frame: pl.DataFrame) -> pl.DataFrame:
     """The columns the model compares and blocks on (registry.linkage.prepare, without birth place)."""
-    words = pl.col("name_key").str.split(" ")
-    day, month = pl.col("birth_date").dt.day(), pl.col("birth_date").dt.month()
-    nik = pl.col("nik").fill_null("")
     return frame.select(pl.col(LINE).alias("id"), *MODEL_COLUMNS).with_columns(
-        name_key=pl.col("name_key").replace("", None),
-        name_sounds=words.list.eval(names.sound_expr(pl.element())).list.sort().list.join(" "),
-        nik_head=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(0, 12)),
-        nik_tail=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(6, 10)),
-        nik16=pl.when(nik.str.len_chars() == 16).then(nik),
-        dob_sorted=pl.format(
-            "{}-{}-{}",
-            pl.col("birth_date").dt.year(),
-            pl.min_horizontal(day, month),
-            pl.max_horizontal(day, month),
-        ),
+        **registry_linkage.identity_keys(), name_key=pl.col("name_key").replace("", None)
     )
 
 

@@ -147,23 +147,31 @@ BLOCKING = [
 ]
 
 
-def prepare(people: pl.DataFrame) -> pl.DataFrame:
-    """The columns the model compares and blocks on, derived from the raw person columns."""
-    frame = names.with_index_columns(people.select(INPUT_COLUMNS).with_columns(pl.col("id").cast(pl.Int64)))
+def identity_keys() -> dict[str, pl.Expr]:
+    """Keys derived from name, NIK and birth date that the model compares and blocks on (shared with
+    reconcile.linkage, which links a roster to BPJS's list with the same keys)."""
     words = pl.col("name_key").str.split(" ")
     day, month = pl.col("birth_date").dt.day(), pl.col("birth_date").dt.month()
     nik = pl.col("nik").fill_null("")
-    return frame.with_columns(
-        name_sounds=words.list.eval(names.sound_expr(pl.element())).list.sort().list.join(" "),
-        nik_head=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(0, 12)),
-        nik_tail=pl.when(nik.str.len_chars() == 16).then(nik.str.slice(6, 10)),
-        nik16=pl.when(nik.str.len_chars() == 16).then(nik),
-        dob_sorted=pl.format(
+    return {
+        "name_sounds": words.list.eval(names.sound_expr(pl.element())).list.sort().list.join(" "),
+        "nik_head": pl.when(nik.str.len_chars() == 16).then(nik.str.slice(0, 12)),
+        "nik_tail": pl.when(nik.str.len_chars() == 16).then(nik.str.slice(6, 10)),
+        "nik16": pl.when(nik.str.len_chars() == 16).then(nik),
+        "dob_sorted": pl.format(
             "{}-{}-{}",
             pl.col("birth_date").dt.year(),
             pl.min_horizontal(day, month),
             pl.max_horizontal(day, month),
         ),
+    }
+
+
+def prepare(people: pl.DataFrame) -> pl.DataFrame:
+    """The columns the model compares and blocks on, derived from the raw person columns."""
+    frame = names.with_index_columns(people.select(INPUT_COLUMNS).with_columns(pl.col("id").cast(pl.Int64)))
+    return frame.with_columns(
+        **identity_keys(),
         place_key=pl.col("birth_place")
         .fill_null("")
         .str.to_lowercase()

@@ -45,13 +45,11 @@ def _lang() -> str:
 
 
 def visible_runs(user):
-    runs = scope.scoped(user, Reconciliation.objects.select_related("snapshot", "region", "created_by"))
-    return runs.none() if scope.restricted_unit_ids(user) is not None else runs
+    return scope.region_wide(user, Reconciliation.objects.select_related("snapshot", "region", "created_by"))
 
 
 def visible_findings(user):
-    found = scope.scoped(user, Finding.objects.select_related("reconciliation__snapshot", "person"))
-    return found.none() if scope.restricted_unit_ids(user) is not None else found
+    return scope.region_wide(user, Finding.objects.select_related("reconciliation__snapshot", "person"))
 
 
 def _writer(user):
