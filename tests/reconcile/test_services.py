@@ -162,3 +162,22 @@ def test_command_against_the_stored_registry(kupang, tmp_path):
     with pytest.raises(CommandError, match="5303 tidak ditemukan"):
         call_command(*args[:2], "5303", *args[3:], "--user", "verif", stdout=StringIO())
     assert Reconciliation.objects.count() == 1
+
+
+def test_a_rejected_pair_is_not_proposed_again(kupang, tmp_path):
+    region, user = kupang
+    bpjs_file(region, tmp_path / "bpjs.xlsx", ghosts=0)
+    snapshot = services.upload(user, region, tmp_path / "bpjs.xlsx", filename="bpjs.xlsx", period=PERIOD)
+    first = services.run(user, snapshot)
+    pair = Finding.objects.filter(reconciliation=first, kind="differences").exclude(person=None).first()
+    services.decide(user, pair, False, reason="NIK sama, orangnya lain")
+    person, bpjs_kpj = pair.person_id, pair.evidence["bpjs"]["kpj"]
+
+    for run in (services.run(user, snapshot), services.run(user, snapshot)):  # and the run after that
+        found = Finding.objects.filter(reconciliation=run)
+        assert not found.filter(kind__in=services.PAIRED, person_id=person).exists()
+        assert found.filter(kind="roster_only", person_id=person).exists()
+        ghost = found.get(bpjs_line=pair.bpjs_line)
+        assert ghost.kind == "bpjs_only" and ghost.evidence["bpjs"]["kpj"] == bpjs_kpj
+        assert run.totals["roster_only"]["count"] == first.totals["roster_only"]["count"] + 1
+        assert run.totals["differences"]["count"] == first.totals["differences"]["count"] - 1

@@ -138,12 +138,18 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     threads: int = 2,
     scorer: Scorer | None = None,
+    refused: pl.DataFrame | None = None,
 ) -> Linked:
     """Link two typed lists (reconcile.lists frames). Deterministic: the same files give the same pairs.
-    ``scorer`` runs the model stage elsewhere (reconcile.spark); by default Splink on DuckDB."""
-    if scorer is None:
-        scorer = lambda left, right: model_pairs(left, right, threads=threads)  # noqa: E731
-    exact = exact_pairs(roster, bpjs)
+    ``scorer`` runs the model stage elsewhere (reconcile.spark); by default Splink on DuckDB. ``refused``
+    (R, B) are pairs a reviewer said are two people: never proposed again, nor taken as duplicates."""
+    model = scorer or (lambda left, right: model_pairs(left, right, threads=threads))
+    if refused is not None and not refused.is_empty():
+        keep = refused.select(pl.col(R).cast(pl.Int64), pl.col(B).cast(pl.Int64))
+        scorer = lambda left, right: model(left, right).join(keep, on=[R, B], how="anti")  # noqa: E731
+        exact = exact_pairs(roster, bpjs).join(keep, on=[R, B], how="anti")
+    else:
+        scorer, exact = model, exact_pairs(roster, bpjs)
     matched = one_to_one(exact)
     rest_r = roster.filter(~pl.col(LINE).is_in(matched[R].implode()))
     rest_b = bpjs.filter(~pl.col(LINE).is_in(matched[B].implode()))

@@ -10,7 +10,8 @@
   to the same linkage and classification as the file-only command. A BPJS row left without a partner
   whose NIK or KPJ is a registry person whose engagements ended before the month (StatusChange or end
   date) becomes ``billed_after_end``. Decisions on a finding carry over to the next run of the same month
-  when the same fact (``Finding.key``) is found again; ``changes`` tells what a re-run changed.
+  when the same fact (``Finding.key``) is found again; a rejected pair is never proposed again in that
+  month (its two rows become what they are without each other); ``changes`` tells what a re-run changed.
 - ``decide`` (accept/reject a proposed pair) and ``act`` (register, deactivate, correct the registry,
   dispute a bill line) need a reason; everything is audited.
 """
@@ -273,7 +274,8 @@ def run(user, snapshot: BpjsSnapshot, *, channel: str = "web") -> Reconciliation
         raise ReconcileProblem("no_roster", region=region.name, period=f"{period:%m/%Y}")
     bpjs = bpjs_listing(snapshot)
     lists.refuse_no_common_identifier(roster, bpjs)
-    linked = linkage.link(roster.frame.drop("person_id", "engagement_id"), bpjs.frame)
+    refused = refused_pairs(region, period, roster.frame, bpjs.frame)
+    linked = linkage.link(roster.frame.drop("person_id", "engagement_id"), bpjs.frame, refused=refused)
     found = findings.classify(roster, bpjs, linked, options)
     rows = found.rows.join(roster.frame.select(pl.col(lists.LINE).alias(R), "person_id", "engagement_id"),
                            on=R, how="left")  # fmt: skip
@@ -323,6 +325,30 @@ def _after_end(rows: pl.DataFrame, registry: pl.DataFrame, period: dt.date) -> p
     ).drop("_p1", "_p2", "_e2", "_d2")
 
 
+def _bpjs_key(kpj: str | None, nik: str | None, line: int) -> str:
+    """A BPJS row across runs and snapshots: its KPJ, else its NIK, else its line."""
+    return f"k{kpj}" if kpj else f"n{nik}" if nik else f"l{line}"
+
+
+def refused_pairs(region, period: dt.date, roster: pl.DataFrame, bpjs: pl.DataFrame) -> pl.DataFrame:
+    """(R, B) of this run for every pair a reviewer rejected in an earlier run of the month: the same
+    person and the same BPJS row (Finding.key) are two people, so they are not proposed again."""
+    rejected = Finding.objects.filter(
+        region=region, reconciliation__snapshot__period=period, state=Finding.State.REJECTED
+    ).values_list("key", flat=True)
+    pairs = {tuple(key.split(":", 2)[1:]) for key in rejected}
+    if not pairs:
+        return pl.DataFrame(schema={R: pl.Int64, B: pl.Int64})
+    frame = pl.DataFrame(sorted(pairs), schema={"person_id": pl.Utf8, "bpjs_key": pl.Utf8}, orient="row")
+    keys = [
+        (line, _bpjs_key(kpj, nik, line))
+        for line, kpj, nik in bpjs.select(lists.LINE, "kpj", "nik").iter_rows()
+    ]
+    sides = pl.DataFrame(keys, schema={B: pl.Int64, "bpjs_key": pl.Utf8}, orient="row")
+    people = roster.select(pl.col(lists.LINE).alias(R), pl.col("person_id").cast(pl.Utf8))
+    return frame.join(people, on="person_id").join(sides, on="bpjs_key").select(R, B)
+
+
 SIDE_FIELDS = ("sheet_line", *findings.SHOWN)
 
 
@@ -338,9 +364,7 @@ def _finding(reconciliation: Reconciliation, row: dict) -> Finding:
     if row.get("end_on") is not None:
         evidence["end"] = {"on": row["end_on"].isoformat(), "died": bool(row.get("died"))}
     person = row.get("person_id")
-    bpjs_key = ""
-    if b is not None:
-        bpjs_key = f"k{b['kpj']}" if b["kpj"] else f"n{b['nik']}" if b["nik"] else f"l{row[B]}"
+    bpjs_key = _bpjs_key(b["kpj"], b["nik"], row[B]) if b is not None else ""
     return Finding(
         reconciliation=reconciliation,
         region_id=reconciliation.region_id,
