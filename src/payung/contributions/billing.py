@@ -374,6 +374,7 @@ def chosen_members(agreement: Agreement, month: dt.date, rule: str):
                   f"ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY {order}) AS rank "
                   f"FROM {membership} m WHERE {where}) WHERE rank = 1")  # fmt: skip
     with connection.cursor() as cursor:
+        bulk.roomy_cache(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
         cursor.execute(f"CREATE TEMPORARY TABLE {CHOSEN} AS {select}")
         if connection.vendor == "postgresql":

@@ -51,15 +51,18 @@ class LineKind(models.TextChoices):
 class BillLine(Immutable):
     """One person x program x month on a bill, with the name and NIK as billed."""
 
-    # No index of its own: the (bill, unit) index serves every look-up by bill, and a million-line bill
-    # pays for each index it writes.
+    # Neither bill nor unit has an index of its own: the (bill, unit) index serves every look-up by bill or
+    # by unit within a bill; a unit is deleted only once nothing protects it (engagements, memberships),
+    # so the scan that its SET NULL makes is rare; and a million-line bill pays for each index it writes.
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="lines", db_index=False)
     person = models.ForeignKey(
         "registry.Person", null=True, on_delete=models.SET_NULL, related_name="bill_lines"
     )
     nik = models.CharField(max_length=16)
     name = models.CharField(max_length=150)
-    unit = models.ForeignKey("registry.Unit", null=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "registry.Unit", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     unit_name = models.CharField(max_length=200)
     program = models.CharField(max_length=20)
     period = models.DateField()  # the month paid for: the bill's, or an earlier one for an adjustment

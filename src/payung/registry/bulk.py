@@ -258,16 +258,21 @@ def _stage_columns(frame: pl.DataFrame) -> list[str]:
     return [*frame.columns, "person_id", "engagement_id", "person_changed", "engagement_changed"]
 
 
+def roomy_cache(cursor) -> None:
+    """SQLite's default 2 MB page cache thrashes on a million-row write into indexed tables (a roster merge,
+    a bill): give this connection's main and temporary databases SQLITE_CACHE_KIB each. No-op elsewhere."""
+    if connection.vendor == "sqlite":
+        cursor.execute(f"PRAGMA main.cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_CACHE_KIB}")  # stages, chosen members
+
+
 def _create_stage(cursor, columns: list[str], table: str = STAGE) -> None:
     postgres = connection.vendor == "postgresql"
     kinds = []
     for column in columns:
         kind = "bigint" if column in INTEGERS else ("date" if column in DATES and postgres else "text")
         kinds.append(f"{column} {kind}")
-    if not postgres:
-        # SQLite's default 2 MB page cache thrashes on a million-row merge into indexed tables.
-        cursor.execute(f"PRAGMA main.cache_size = -{SQLITE_CACHE_KIB}")
-        cursor.execute(f"PRAGMA temp.cache_size = -{SQLITE_CACHE_KIB}")  # the stage itself
+    roomy_cache(cursor)
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
     cursor.execute(f"CREATE TEMPORARY TABLE {table} ({', '.join(kinds)})")
 
