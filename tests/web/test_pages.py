@@ -52,6 +52,7 @@ def test_language_switch_shows_english(client, login, world):
 def test_numbers_the_indonesian_way():
     with translation.override("id"):
         assert (angka(1234567), rupiah(2500000)) == ("1.234.567", "Rp 2.500.000")
+        assert (rupiah(-39960), rupiah(0), rupiah(None)) == ("-Rp 39.960", "Rp 0", "")
     with translation.override("en"):
         assert angka(1234567) == "1,234,567"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from payung.web.templatetags.payung import angka
+from payung.web.templatetags.payung import money
 
 register = template.Library()
 
@@ -20,4 +20,4 @@ def badge(status: str) -> str:
 @register.filter
 def uang(value) -> str:
     """Rp 1.234.567 with a non-breaking space, so a narrow column never splits 'Rp' from the number."""
-    return "" if value is None else f"Rp\u00a0{angka(value)}"
+    return money(value, "\u00a0")

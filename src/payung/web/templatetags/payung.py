@@ -24,9 +24,16 @@ def angka(value) -> str:
     return format_decimal(value, locale=lang)
 
 
+def money(value, space: str = " ") -> str:
+    """Rp 1.234.567; a negative amount as -Rp 39.960 (the sign before the currency, as in exports)."""
+    if value is None or value == "":
+        return ""
+    return f"{'-' if value < 0 else ''}Rp{space}{angka(abs(value))}"
+
+
 @register.filter
 def rupiah(value) -> str:
-    return "" if value is None else f"Rp {angka(value)}"
+    return money(value)
 
 
 def action_labels() -> dict[str, str]:
