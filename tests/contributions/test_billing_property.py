@@ -1,11 +1,11 @@
-"""Property: the bill's bulk path (polars columns, and the whole database round trip) gives every line
-exactly what a single quote gives, for random people, wages, months and mid-month joins and leaves."""
+"""Property: the bill's set-based path gives every line exactly what a single quote gives, for random people,
+wages, months and mid-month joins and leaves; and the next month's adjustments are exactly the difference
+between the quotes after a late change and the quotes billed."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -14,11 +14,9 @@ from hypothesis import strategies as st
 from payung.contributions import billing
 from payung.contributions.calculator import PROGRAMS, quote
 from payung.contributions.models import BillLine, LineKind
-from payung.coverage.models import Agreement
 from payung.regions.models import Region
 from payung.rules import queries as rule_queries
 from tests.contributions import world
-from tests.contributions.test_calculator import BOOK
 
 WAGES = st.integers(1, 10**12 - 1)
 MONTHS = st.builds(dt.date, st.integers(2016, 2026), st.integers(1, 10), st.just(1))
@@ -74,34 +72,6 @@ def expected(case, book) -> dict:
     return result
 
 
-def frame(case) -> pl.DataFrame:
-    rows = [
-        (person * 10 + i, person, f"{person:016d}", f"Orang {person}", 1, "Unit", start, end, wage)
-        for person, periods in case["people"]
-        for i, (start, end, wage) in enumerate(periods)
-    ]
-    return pl.DataFrame(rows, schema=billing.MEMBER_SCHEMA, orient="row")
-
-
-def formulas(case, book, region: str):
-    pks = Agreement(category=case["category"], programs=case["programs"], jkk_class=case["jkk_class"],
-                    region_id=region, number="PKS")  # fmt: skip
-    return billing.month_formulas(book, pks, case["month"])
-
-
-@settings(max_examples=400, deadline=None)
-@given(case=cases())
-def test_month_lines_equal_single_quotes(case):
-    lines = billing.month_lines(
-        frame(case), case["month"], case["rule"], formulas(case, BOOK, case["region"])
-    )
-    got = {(r["person_id"], r["program"]): (r["basis"], r["employer"], r["worker"])
-           for r in lines.iter_rows(named=True)}  # fmt: skip
-    assert got == expected(case, BOOK)
-    assert lines.height == len(got)  # one line per person and program
-    assert (lines["total"] == lines["employer"] + lines["worker"]).all()
-
-
 @pytest.mark.django_db
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=cases())
@@ -135,12 +105,70 @@ def test_generated_bill_equals_single_quotes(case):
             }
             assert got == want
             assert bill.total == sum(e + w for _, e, w in want.values())
-            # The next month's adjustment pass recomputes this one in polars: the SQL that wrote it and the
-            # polars path agree, so nothing is corrected.
+            # Nothing changed: the next month's adjustment pass recomputes this one and corrects nothing.
             try:
                 (after,) = billing.generate(None, region, billing.next_month(case["month"]))
             except billing.BillingError as error:
                 assert error.code == "nobody"
             else:
                 assert not BillLine.objects.filter(bill=after, kind=LineKind.ADJUSTMENT).exists()
+        transaction.set_rollback(True)
+
+
+LATE = st.lists(st.tuples(st.integers(0, 20), WAGES, st.booleans()), min_size=1, max_size=4)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=cases(), late=LATE)
+def test_adjustments_are_the_quotes_after_a_late_change_minus_the_billed(case, late):
+    """A month is billed; then wages change late and periods end late (as a wage rise or a death reported
+    after the bill would), and the next month is billed: its adjustment lines for the first month are,
+    per person and program, the quote after the change minus the quote billed, and nothing else."""
+    region = Region.objects.get(code="5371")
+    month, after = case["month"], billing.next_month(case["month"])
+    with transaction.atomic():
+        pks = world.agreement(
+            category=case["category"], programs=case["programs"], jkk_class=case["jkk_class"],
+            mid_month_rule=case["rule"], valid_from=dt.date(2015, 7, 1), valid_to=dt.date(2030, 12, 31),
+        )  # fmt: skip
+        rows = []
+        for index, periods in case["people"]:
+            who = world.person()
+            rows += [(index, at, world.member(pks, wage, start, end, who=who))
+                     for at, (start, end, wage) in enumerate(periods)]  # fmt: skip
+        book = rule_queries.book()
+        try:
+            billing.generate(None, region, month)
+        except billing.BillingError:
+            transaction.set_rollback(True)
+            return
+        changed = {index: list(periods) for index, periods in case["people"]}
+        for pick, wage, ends in late:
+            index, at, membership = rows[pick % len(rows)]
+            start, end, _ = changed[index][at]
+            end = month if ends and start <= month else end  # the period ends on the month's 1st
+            membership.basis, membership.end = wage, end
+            membership.save()
+            changed[index][at] = (start, end, wage)
+        before = expected({**case, "region": "5371"}, book)
+        now = expected({**case, "region": "5371", "people": list(changed.items())}, book)
+        want = {}
+        for key in before.keys() | now.keys():
+            basis, employer, worker = now.get(key, (0, 0, 0))
+            old = before.get(key, (0, 0, 0))
+            if (employer - old[1], worker - old[2]) != (0, 0):
+                want[key] = (basis, employer - old[1], worker - old[2])
+        index_of = {m.person_id: index for index, _, m in rows}
+        try:
+            (bill,) = billing.generate(None, region, after)
+        except billing.BillingError as error:
+            assert error.code == "nobody" and not want
+        else:
+            got = {
+                (index_of[line.person_id], line.program): (line.basis, line.employer, line.worker)
+                for line in BillLine.objects.filter(bill=bill, kind=LineKind.ADJUSTMENT, period=month)
+            }
+            assert got == want
+            assert bill.adjustments == sum(e + w for _, e, w in want.values())
         transaction.set_rollback(True)

@@ -4,11 +4,10 @@
 mid-month rule is chosen into a temporary table (``chosen_members``), and one INSERT ... SELECT writes every
 person x program line from it, the amounts by the same ``Formula`` a single quote uses rendered as SQL
 (``formula_sql``, rounding by ``calculator.share``), from the rules in force on the 1st of the month.
-Earlier months' corrections are computed in polars (``month_lines``, ``Formula.column``, the same rules)
-and written like registry.bulk stages a roster: COPY on PostgreSQL, executemany on SQLite.
+Earlier months' corrections are computed the same way, in the database too (``stage_adjustments``).
 Decision: docs/decisions/0010.
 
-Who is billed for a month (``chosen_members`` in SQL, ``month_lines`` in polars):
+Who is billed for a month (``chosen_members``):
 - ``any_day``: everyone with a period overlapping the month; ``first_day``: a period covering its 1st.
 - One line per person and program. When a person has several periods in the month (a wage change or a
   transfer splits a period), the period in force on the 1st wins, else the earliest one; so a wage rise
@@ -30,7 +29,6 @@ import re
 from contextlib import contextmanager
 from typing import Any
 
-import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -44,18 +42,11 @@ from payung.registry.models import Person, Unit
 from payung.rules import queries as rule_queries
 from payung.rules.book import RuleBook, RuleMissing
 
-SLICE_ROWS = 50_000  # lines per COPY/executemany round trip, as in registry.bulk
-MEMBER_SCHEMA = {
-    "membership_id": pl.Int64, "person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64,
-    "unit_name": pl.Utf8, "start": pl.Date, "end": pl.Date, "basis": pl.Int64,
-}  # fmt: skip
-LINE_SCHEMA = {
-    "person_id": pl.Int64, "nik": pl.Utf8, "name": pl.Utf8, "unit_id": pl.Int64, "unit_name": pl.Utf8,
-    "program": pl.Utf8, "period": pl.Date, "kind": pl.Utf8, "basis": pl.Int64, "employer": pl.Int64,
-    "worker": pl.Int64, "total": pl.Int64,
-}  # fmt: skip
-LINE_COLUMNS = tuple(LINE_SCHEMA)
+LINE_COLUMNS = ("person_id", "nik", "name", "unit_id", "unit_name", "program", "period", "kind", "basis",
+                "employer", "worker", "total")  # fmt: skip
 CHOSEN = "payung_billed_people"  # the temporary table of one month's billed people (chosen_members)
+EARLIER = "payung_rebilled_people"  # the same for an earlier month recomputed (stage_adjustments)
+ADJUSTED = "payung_bill_adjustments"  # the staged adjustment lines (stage_adjustments)
 MONTHS = {
     "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
            "Oktober", "November", "Desember"),
@@ -211,56 +202,32 @@ def generate(
 def _generate_one(user, agreement: Agreement, period: dt.date, book: RuleBook, channel: str) -> Bill:
     if not Membership.objects.filter(agreement=agreement).exists():
         raise BillingError("no_members", number=agreement.number)
-    earlier = dict(
-        Bill.objects.filter(agreement=agreement, period__lt=period).values_list("period", "mid_month_rule")
-    )
+    earlier = list(Bill.objects.filter(agreement=agreement, period__lt=period).order_by("period"))
     formulas = month_formulas(book, agreement, period)
     versions = {v.id: v for f in formulas for v in f.versions}
     with chosen_members(agreement, period, agreement.mid_month_rule) as chosen:
-        people, employer, worker = _regular_totals(chosen, agreement, formulas)
-        adjusted = _adjustments(agreement, period, earlier, book, versions)
-        if not people and adjusted.is_empty():
-            raise BillingError("nobody", number=agreement.number, period=period)
-        sums = adjusted.select(pl.col("employer", "worker", "total").sum()).row(0)
-        totals = {
-            "people": people,
-            "line_count": people * len(formulas) + adjusted.height,
-            "employer": employer + int(sums[0] or 0),
-            "worker": worker + int(sums[1] or 0),
-            "adjustments": int(sums[2] or 0),
-            "total": employer + worker + int(sums[2] or 0),
-        }
-        bill = _create(user, agreement, period, book, versions, totals)
-        insert_regular(bill.pk, chosen, period, formulas, people)
-    write_lines(bill.pk, adjusted)
+        _check_wages(chosen, agreement)
+        people, employer, worker = _month_sums(chosen, formulas)
+        with stage_adjustments(agreement, period, earlier, book, versions) as adjusted:
+            count, more_employer, more_worker = _sums(adjusted)
+            if not people and not count:
+                raise BillingError("nobody", number=agreement.number, period=period)
+            totals = {
+                "people": people,
+                "line_count": people * len(formulas) + count,
+                "employer": employer + more_employer,
+                "worker": worker + more_worker,
+                "adjustments": more_employer + more_worker,
+                "total": employer + worker + more_employer + more_worker,
+            }
+            bill = _create(user, agreement, period, book, versions, totals)
+            insert_regular(bill.pk, chosen, period, formulas, people)
+            insert_adjustments(bill.pk, adjusted)
     summary = dict(totals, period=period.isoformat(), agreement=agreement.number)
     record(
         user, "bill.generate", bill, after=summary | {"due_date": bill.due_date.isoformat()}, channel=channel
     )
     return bill
-
-
-def _adjustments(agreement, period: dt.date, earlier: dict, book: RuleBook, versions: dict) -> pl.DataFrame:
-    """ADJUSTMENT lines for every earlier month already billed: that month as it should be today (the
-    polars path) minus everything billed for it so far."""
-    if not earlier:
-        return pl.DataFrame(schema=LINE_SCHEMA)
-    members = read_members(agreement, min(earlier), month_end(max(earlier)))
-    members = _with_basis(members, agreement)
-    should = []
-    for month, rule in sorted(earlier.items()):
-        lines, used = _month(members, agreement, month, rule, book)
-        versions.update(used)
-        should.append(lines)
-    return differences(pl.concat(should), read_billed(agreement, period))
-
-
-def _month(members: pl.DataFrame, agreement: Agreement, month: dt.date, rule: str, book: RuleBook):
-    """One month's lines as they should be today, and the rule versions they used."""
-    formulas = month_formulas(book, agreement, month)
-    lines = month_lines(members, month, rule, formulas)
-    _check_basis(lines, agreement)
-    return lines, {v.id: v for f in formulas for v in f.versions}
 
 
 def month_formulas(book: RuleBook, agreement: Agreement, month: dt.date) -> list[Formula]:
@@ -285,22 +252,6 @@ def month_formulas(book: RuleBook, agreement: Agreement, month: dt.date) -> list
     if not formulas:
         raise BillingError("no_programs", number=agreement.number)
     return formulas
-
-
-def _with_basis(members: pl.DataFrame, agreement: Agreement) -> pl.DataFrame:
-    if agreement.category != "bpu" or not agreement.declared_income:
-        return members
-    income = pl.lit(agreement.declared_income, pl.Int64)
-    return members.with_columns(
-        basis=pl.when(pl.col("basis").fill_null(0) > 0).then(pl.col("basis")).otherwise(income)
-    )
-
-
-def _check_basis(lines: pl.DataFrame, agreement: Agreement) -> None:
-    wrong = lines.filter((pl.col("wage") <= 0) | (pl.col("wage") >= MAX_AMOUNT) | pl.col("wage").is_null())
-    if wrong.height:
-        niks = wrong.get_column("nik").unique().sort()
-        raise BillingError("basis", count=niks.len(), number=agreement.number, nik=niks[0])
 
 
 # ------------------------------------------------------------------------------------------ the month in SQL
@@ -349,14 +300,14 @@ def _day(day: dt.date) -> str:
 
 
 @contextmanager
-def chosen_members(agreement: Agreement, month: dt.date, rule: str):
-    """Who is billed for ``month`` under the mid-month ``rule``, and from which period (the rules of
-    ``month_lines``), staged in the temporary table CHOSEN (person_id, unit_id, wage). Dropped after use;
-    on an error the transaction's rollback takes it."""
+def chosen_members(agreement: Agreement, month: dt.date, rule: str, table: str = CHOSEN):
+    """Who is billed for ``month`` under the mid-month ``rule``, and from which period (the rules in the
+    module doc), staged in the temporary ``table`` (person_id, unit_id, wage). Dropped after use; on an
+    error the transaction's rollback takes it."""
     membership, end = Membership._meta.db_table, _quoted("end")
     first, last = _day(month), _day(month_end(month))
     wage = "m.basis"
-    if agreement.category == "bpu" and agreement.declared_income:  # as _with_basis
+    if agreement.category == "bpu" and agreement.declared_income:  # a BPU period without its own income
         wage = f"CASE WHEN COALESCE(m.basis, 0) > 0 THEN m.basis ELSE {int(agreement.declared_income)} END"
     on_first = f"m.start <= {first} AND (m.{end} IS NULL OR m.{end} >= {first})"
     covered = (
@@ -373,20 +324,27 @@ def chosen_members(agreement: Agreement, month: dt.date, rule: str):
         select = (f"SELECT person_id, unit_id, wage FROM (SELECT m.person_id, m.unit_id, {wage} AS wage, "
                   f"ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY {order}) AS rank "
                   f"FROM {membership} m WHERE {where}) WHERE rank = 1")  # fmt: skip
+    with _temporary(table, f"AS {select}"):
+        yield table
+
+
+@contextmanager
+def _temporary(table: str, definition: str):
+    """A temporary table (``AS SELECT ...`` or a column list), dropped after use (on an error the
+    transaction's rollback takes it)."""
     with connection.cursor() as cursor:
         bulk.roomy_cache(cursor)
-        cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {CHOSEN} AS {select}")
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} {definition}")
         if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {CHOSEN}")
-    yield CHOSEN
+            cursor.execute(f"ANALYZE {table}")
+    yield table
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {CHOSEN}")
+        cursor.execute(f"DROP TABLE {table}")
 
 
-def _regular_totals(chosen: str, agreement: Agreement, formulas: list[Formula]) -> tuple[int, int, int]:
-    """People billed, employer and worker totals of the month's own lines; refused (BillingError) when a
-    billed period has no valid wage."""
+def _check_wages(chosen: str, agreement: Agreement) -> None:
+    """Refused (BillingError) when a billed period has no valid wage."""
     bad = f"wage IS NULL OR wage <= 0 OR wage >= {MAX_AMOUNT}"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {chosen} WHERE {bad}")
@@ -397,37 +355,118 @@ def _regular_totals(chosen: str, agreement: Agreement, formulas: list[Formula]) 
                 f"SELECT MIN(p.nik) FROM {chosen} c JOIN {person} p ON p.id = c.person_id WHERE {bad}"
             )
             raise BillingError("basis", count=wrong, number=agreement.number, nik=cursor.fetchone()[0])
-        parts = [formula_sql(f, "wage") for f in formulas]
-        employer = " + ".join(p["employer"] for p in parts)
-        worker = " + ".join(p["worker"] for p in parts)
+
+
+def _sums(table: str, employer: str = "employer", worker: str = "worker") -> tuple[int, int, int]:
+    """Rows of ``table``, and the sums of its ``employer`` and ``worker`` expressions."""
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM({employer}), 0), COALESCE(SUM({worker}), 0) FROM {chosen}"
+            f"SELECT COUNT(*), COALESCE(SUM({employer}), 0), COALESCE(SUM({worker}), 0) FROM {table}"
         )
         return tuple(int(v) for v in cursor.fetchone())
 
 
-def insert_regular(bill_id: int, chosen: str, month: dt.date, formulas: list[Formula], people: int) -> None:
-    """The month's own lines, one per person and program, with one INSERT ... SELECT from ``chosen``."""
-    line, person, unit = BillLine._meta.db_table, Person._meta.db_table, Unit._meta.db_table
+def _month_sums(chosen: str, formulas: list[Formula]) -> tuple[int, int, int]:
+    """People billed, employer and worker totals of the month's own lines."""
+    parts = [formula_sql(f, "wage") for f in formulas]
+    return _sums(chosen, " + ".join(p["employer"] for p in parts), " + ".join(p["worker"] for p in parts))
+
+
+def _lines_from(chosen: str, formulas: list[Formula]) -> tuple[str, list[str]]:
+    """A SELECT of every person x program line of ``chosen`` (SIDE's columns: amounts by formula_sql, NIK,
+    name and unit name joined), and its parameters (the program names)."""
+    person, unit = Person._meta.db_table, Unit._meta.db_table
     parts = [formula_sql(f, "c.wage") for f in formulas]
 
     def by_program(key: str) -> str:
-        cases = " ".join(f"WHEN {i} THEN {p[key]}" for i, p in enumerate(parts))
-        return f"CASE f.column1 {cases} END"
+        return f"CASE f.column1 {' '.join(f'WHEN {i} THEN {p[key]}' for i, p in enumerate(parts))} END"
 
     programs = ", ".join(f"({i}, %s)" for i in range(len(formulas)))
-    employer, worker = by_program("employer"), by_program("worker")
-    statement = (
-        f"INSERT INTO {line} ({', '.join(['bill_id', *LINE_COLUMNS])}) "
-        f"SELECT {int(bill_id)}, c.person_id, p.nik, p.name, c.unit_id, u.name, f.column2, {_day(month)}, "
-        f"'{LineKind.REGULAR.value}', {by_program('basis')}, {employer}, {worker}, {employer} + {worker} "
-        f"FROM {chosen} c JOIN {person} p ON p.id = c.person_id JOIN {unit} u ON u.id = c.unit_id "
-        f"CROSS JOIN (VALUES {programs}) AS f"
+    select = (
+        f"SELECT c.person_id, p.nik, p.name, c.unit_id, u.name AS unit_name, f.column2 AS program, "
+        f"{by_program('basis')} AS basis, {by_program('employer')} AS employer, "
+        f"{by_program('worker')} AS worker FROM {chosen} c JOIN {person} p ON p.id = c.person_id "
+        f"JOIN {unit} u ON u.id = c.unit_id CROSS JOIN (VALUES {programs}) AS f"
     )
+    return select, [f.program for f in formulas]
+
+
+def insert_regular(bill_id: int, chosen: str, month: dt.date, formulas: list[Formula], people: int) -> None:
+    """The month's own lines, one per person and program, with one INSERT ... SELECT from ``chosen``."""
+    select, params = _lines_from(chosen, formulas)
+    statement = _insert_lines(bill_id, f"SELECT l.*, {_day(month)} AS period FROM ({select}) l", "regular")
     with connection.cursor() as cursor, _references_locked(cursor, chosen, people):
-        cursor.execute(statement, [f.program for f in formulas])
+        cursor.execute(statement, params)
         if cursor.rowcount != people * len(formulas):  # a person or unit deleted meanwhile
-            raise IntegrityError(f"{line}: a billed person or unit no longer exists")
+            raise IntegrityError("a billed person or unit no longer exists")
+
+
+SIDE = "person_id, nik, name, unit_id, unit_name, program, basis, employer, worker"  # of _lines_from
+
+
+def _insert_lines(bill_id: int, select: str, kind: str) -> str:
+    """INSERT ... SELECT of bill lines from ``select``, which gives SIDE's columns and the period."""
+    line = BillLine._meta.db_table
+    return (
+        f"INSERT INTO {line} (bill_id, {SIDE}, period, kind, total) SELECT {int(bill_id)}, {SIDE}, period, "
+        f"'{LineKind(kind).value}', employer + worker FROM ({select}) s"
+    )
+
+
+# ------------------------------------------------------------------------------------------ adjustments
+@contextmanager
+def stage_adjustments(
+    agreement: Agreement, period: dt.date, earlier: list[Bill], book: RuleBook, versions: dict
+):
+    """The ADJUSTMENT lines the bill of ``period`` carries, staged in the temporary table ADJUSTED (SIDE's
+    columns and the period): every earlier month billed under the agreement computed again from today's
+    memberships and rules, with the mid-month rule its bill used (``chosen_members`` and ``_lines_from``,
+    as the month's own lines), minus everything billed for it so far (the regular lines of its own bill
+    and the adjustments of later bills), per person x NIK x program; only what differs. The rule versions
+    used go into ``versions``."""
+    with _temporary(ADJUSTED, ADJUSTED_COLUMNS):
+        for bill in earlier:
+            formulas = month_formulas(book, agreement, bill.period)
+            versions.update({v.id: v for f in formulas for v in f.versions})
+            with chosen_members(agreement, bill.period, bill.mid_month_rule, EARLIER) as chosen:
+                _check_wages(chosen, agreement)
+                select, params = _lines_from(chosen, formulas)
+                with connection.cursor() as cursor:
+                    cursor.execute(_differences(select, agreement, bill, period), params)
+        yield ADJUSTED
+
+
+ADJUSTED_COLUMNS = (
+    "(person_id bigint, nik varchar(16), name varchar(150), unit_id bigint, unit_name varchar(200), "
+    "program varchar(20), basis bigint, employer bigint, worker bigint, period date)"
+)
+
+
+def _differences(select: str, agreement: Agreement, bill: Bill, period: dt.date) -> str:
+    """INSERT into ADJUSTED of what ``select`` (bill's month as it should be) differs from what was billed
+    for that month before ``period``. Names and units as they should be, else as billed; the basis as it
+    should be, else 0."""
+    line, bills, month = BillLine._meta.db_table, Bill._meta.db_table, _day(bill.period)
+    billed = "1, l.person_id, l.nik, l.name, l.unit_id, l.unit_name, l.program, 0, -l.employer, -l.worker"
+    now = {
+        f: f"COALESCE(MAX(CASE WHEN side = 0 THEN {f} END), MAX({f}))"
+        for f in ("name", "unit_id", "unit_name")
+    }
+    return (
+        f"INSERT INTO {ADJUSTED} ({SIDE}, period) SELECT person_id, nik, {now['name']}, {now['unit_id']}, "
+        f"{now['unit_name']}, program, SUM(basis), SUM(employer), SUM(worker), {month} FROM ("
+        f"SELECT 0 AS side, {SIDE} FROM ({select}) s "
+        f"UNION ALL SELECT {billed} FROM {line} l WHERE l.bill_id = {int(bill.pk)} AND l.kind = 'regular' "
+        f"UNION ALL SELECT {billed} FROM {line} l JOIN {bills} b ON b.id = l.bill_id "
+        f"WHERE l.kind = 'adjustment' AND l.period = {month} AND b.agreement_id = {int(agreement.pk)} "
+        f"AND b.period < {_day(period)}"
+        f") u GROUP BY person_id, nik, program HAVING SUM(employer) <> 0 OR SUM(worker) <> 0"
+    )
+
+
+def insert_adjustments(bill_id: int, adjusted: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_lines(bill_id, f"SELECT {SIDE}, period FROM {adjusted}", "adjustment"))
 
 
 @contextmanager
@@ -455,115 +494,8 @@ def _references_locked(cursor, chosen: str, people: int):
     cursor.execute("SET LOCAL session_replication_role = origin")
 
 
-# ------------------------------------------------------------------------------------------ frames (pure)
-def month_lines(members: pl.DataFrame, month: dt.date, rule: str, formulas: list[Formula]) -> pl.DataFrame:
-    """Every person x program line of ``month`` from membership periods (MEMBER_SCHEMA): who is billed
-    under the mid-month ``rule``, which period counts, and the amounts by the formulas' column path.
-    ``wage`` is the period's own basis before any floor or cap (``basis`` is what the rate applied to)."""
-    first, last = month, month_end(month)
-    open_end = pl.col("end").is_null() | (pl.col("end") >= first)
-    on_first = (pl.col("start") <= first) & open_end
-    covered = on_first if rule == MidMonthRule.FIRST_DAY else (pl.col("start") <= last) & open_end
-    chosen = (
-        members.lazy()
-        .filter(covered)
-        .sort(
-            [on_first, "start", "basis", "membership_id"],
-            descending=[True, False, True, False],
-            maintain_order=False,
-        )
-        .unique("person_id", keep="first")
-        .select("person_id", "nik", "name", "unit_id", "unit_name", pl.col("basis").alias("wage"))
-    )
-    parts = []
-    for found in formulas:
-        columns = found.column(pl.col("wage"))
-        parts.append(
-            chosen.with_columns(
-                program=pl.lit(found.program),
-                period=pl.lit(month, pl.Date),
-                basis=columns["basis"].cast(pl.Int64),
-                employer=columns["employer"].cast(pl.Int64),
-                worker=columns["worker"].cast(pl.Int64),
-            )
-        )
-    lines = pl.concat(parts) if parts else chosen.clear()
-    return lines.with_columns(total=pl.col("employer") + pl.col("worker")).collect()
-
-
-def differences(should: pl.DataFrame, billed: pl.DataFrame) -> pl.DataFrame:
-    """ADJUSTMENT lines: per person x program x month, what ``should`` be billed minus what was."""
-    key = ["person_id", "nik", "program", "period"]
-    joined = should.join(billed, on=key, how="full", coalesce=True, suffix="_billed", nulls_equal=True)
-    zero = pl.lit(0, pl.Int64)
-    employer = pl.col("employer").fill_null(zero) - pl.col("employer_billed").fill_null(zero)
-    worker = pl.col("worker").fill_null(zero) - pl.col("worker_billed").fill_null(zero)
-    return (
-        joined.with_columns(
-            employer=employer,
-            worker=worker,
-            total=employer + worker,
-            basis=pl.col("basis").fill_null(zero),
-            name=pl.coalesce("name", "name_billed"),
-            unit_id=pl.coalesce("unit_id", "unit_id_billed"),
-            unit_name=pl.coalesce("unit_name", "unit_name_billed"),
-            kind=pl.lit(LineKind.ADJUSTMENT.value),
-        )
-        .filter((pl.col("employer") != 0) | (pl.col("worker") != 0))
-        .select(LINE_COLUMNS)
-    )
-
-
-# ------------------------------------------------------------------------------------------ reading
 def _quoted(name: str) -> str:
     return connection.ops.quote_name(name)
-
-
-def read_members(agreement: Agreement, since: dt.date, until: dt.date) -> pl.DataFrame:
-    """The agreement's membership periods overlapping since..until, with NIK, name and unit: one query."""
-    membership, person, unit = Membership._meta.db_table, Person._meta.db_table, Unit._meta.db_table
-    end = _quoted("end")
-    query = (
-        f"SELECT m.id, m.person_id, p.nik, p.name, m.unit_id, u.name, CAST(m.start AS TEXT), "
-        f"CAST(m.{end} AS TEXT), m.basis FROM {membership} m JOIN {person} p ON p.id = m.person_id "
-        f"JOIN {unit} u ON u.id = m.unit_id "
-        f"WHERE m.agreement_id = %s AND m.start <= %s AND (m.{end} IS NULL OR m.{end} >= %s)"
-    )
-    text = {**MEMBER_SCHEMA, "start": pl.Utf8, "end": pl.Utf8}
-    frame = _select(query, [agreement.pk, until, since], text)
-    return frame.with_columns(pl.col("start", "end").str.to_date("%Y-%m-%d"))
-
-
-def read_billed(agreement: Agreement, before: dt.date) -> pl.DataFrame:
-    """Everything billed so far per person x program x month of the agreement's bills before ``before``
-    (regular lines and earlier adjustments together)."""
-    line, bill = BillLine._meta.db_table, Bill._meta.db_table
-    query = (
-        f"SELECT l.person_id, l.nik, l.program, CAST(l.period AS TEXT), MAX(l.name), MAX(l.unit_id), "
-        f"MAX(l.unit_name), SUM(l.employer), SUM(l.worker) FROM {line} l JOIN {bill} b ON b.id = l.bill_id "
-        f"WHERE b.agreement_id = %s AND b.period < %s GROUP BY l.person_id, l.nik, l.program, l.period"
-    )
-    schema = {"person_id": pl.Int64, "nik": pl.Utf8, "program": pl.Utf8, "period": pl.Utf8,
-              "name_billed": pl.Utf8, "unit_id_billed": pl.Int64, "unit_name_billed": pl.Utf8,
-              "employer_billed": pl.Int64, "worker_billed": pl.Int64}  # fmt: skip
-    frame = _select(query, [agreement.pk, before], schema)
-    return frame.with_columns(pl.col("period").str.to_date("%Y-%m-%d"))
-
-
-def _select(query: str, params: list, schema: dict) -> pl.DataFrame:
-    """Run ``query`` into a frame: on PostgreSQL through COPY (text, parsed by polars), else the cursor."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = bytearray()
-            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
-                for chunk in copy:
-                    buffer += chunk
-            if not buffer:
-                return pl.DataFrame(schema=schema)
-            return pl.read_csv(bytes(buffer), has_header=False, schema=schema)
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -593,50 +525,3 @@ def _create(
 
 def _version_order(version) -> tuple:
     return (version.key, version.region_code, version.effective_from)
-
-
-def write_lines(bill_id: int, lines: pl.DataFrame) -> None:
-    """Insert lines computed in polars (the adjustments): COPY on PostgreSQL, executemany on SQLite. They
-    go in person order, which keeps the person index's inserts local (ids only break ties: the bill's own
-    order is by columns)."""
-    if lines.is_empty():
-        return
-    table = BillLine._meta.db_table
-    frame = lines.sort("person_id", "period", "program", nulls_last=True).select(
-        pl.lit(bill_id, pl.Int64).alias("bill_id"), *LINE_COLUMNS
-    )
-    columns = ", ".join(frame.columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT csv)"
-            with _set_based_references(cursor, frame), cursor.cursor.copy(statement) as copy:
-                for part in frame.iter_slices(SLICE_ROWS):
-                    copy.write(part.write_csv(include_header=False))
-            return
-        text = frame.with_columns(pl.col("period").cast(pl.Utf8))
-        marks = ", ".join(["%s"] * text.width)
-        for part in text.iter_slices(SLICE_ROWS):
-            rows = zip(*(column.to_list() for column in part.iter_columns()), strict=True)
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
-@contextmanager
-def _set_based_references(cursor, frame: pl.DataFrame):
-    """PostgreSQL checks a bill line's three foreign keys one row at a time at commit: about two thirds of
-    a million-person bill's time. Where the role may (decision 0008, registry.bulk), the referenced people
-    and units are checked and locked FOR KEY SHARE once per set instead (nobody can delete them until
-    commit), the bill row is this transaction's own, and the per-row triggers are skipped for the COPY."""
-    if not bulk.may_skip_row_triggers(cursor):  # the import's own test of the privilege
-        yield
-        return
-    for model, column in ((Person, "person_id"), (Unit, "unit_id")):
-        wanted = frame.get_column(column).drop_nulls().unique().to_list()
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {model._meta.db_table} WHERE id = ANY(%s) FOR KEY SHARE) l",
-            [wanted],
-        )
-        if cursor.fetchone()[0] != len(wanted):
-            raise IntegrityError(f"{model._meta.db_table}: a referenced row no longer exists")
-    cursor.execute("SET LOCAL session_replication_role = replica")
-    yield  # on an error the transaction rolls back, and SET LOCAL with it
-    cursor.execute("SET LOCAL session_replication_role = origin")

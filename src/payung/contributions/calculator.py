@@ -1,8 +1,9 @@
 """Contributions of one person for one month, from the rules in force: the one calculator every path uses.
 
 Pure (no Django, no database): the quote command, the API, the calculator page and the monthly bill all
-go through ``formula``; the bill applies the same ``Formula`` to a whole column at once (``Formula.column``),
-and a property test keeps the two equal.
+go through ``formula``. The bill renders the same ``Formula`` as SQL over a table of people
+(contributions.billing.formula_sql, through ``share``) and the reconciliation applies it to a polars column
+(``Formula.column``); property tests keep each equal to single quotes.
 
 Rounding (the only place it happens): each payer's share of each program is rounded to whole rupiah,
 half up (ROUND_HALF_UP), per person and per month, before anything is added up. No regulation prescribes

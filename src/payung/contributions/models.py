@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,7 +75,12 @@ class BillLine(Immutable):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["bill", "unit"], name="bill_line_unit")]
+        indexes = [
+            models.Index(fields=["bill", "unit"], name="bill_line_unit"),
+            # An earlier month's adjustments, found without reading the later bills' regular lines (only
+            # adjustment lines are indexed, so a month's own lines pay nothing for it).
+            models.Index(fields=["period"], condition=Q(kind="adjustment"), name="bill_line_adjusted_month"),
+        ]
 
 
 class Payment(models.Model):
