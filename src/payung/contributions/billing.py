@@ -36,6 +36,7 @@ from payung.audit.services import record
 from payung.contributions import calculator
 from payung.contributions.calculator import MAX_AMOUNT, PROGRAMS, Formula, QuoteError
 from payung.contributions.models import Bill, BillLine, LineKind
+from payung.coverage import queries as coverage_queries
 from payung.coverage.models import Agreement, Membership, MidMonthRule
 from payung.registry import bulk
 from payung.registry.models import Person, Unit
@@ -146,14 +147,8 @@ def _rule_missing(missing: RuleMissing, on: dt.date) -> BillingError:
 
 # ------------------------------------------------------------------------------------------ agreements
 def valid_agreements(region_code: str, period: dt.date):
-    """The region's agreements valid on any day of the month (coverage.queries.valid_in when present)."""
-    try:
-        from payung.coverage.queries import valid_in
-    except ImportError:
-        return Agreement.objects.filter(
-            region_id=region_code, valid_from__lte=month_end(period), valid_to__gte=period
-        ).order_by("valid_from", "number")
-    return valid_in(region_code, period)
+    """The region's agreements valid on any day of the month, oldest first."""
+    return coverage_queries.valid_in(region_code, period).order_by("valid_from", "number")
 
 
 def _agreements(region, period: dt.date, agreement: Agreement | None) -> list[Agreement]:
