@@ -190,3 +190,36 @@ def test_exported_lines_are_in_the_bills_own_order(kupang):
     order = list(exports.bill_lines(bill).select("unit_name", "name", "program").iter_rows())
     assert order == sorted(order) and len(order) == 6
     assert order[0] == ("Dinas Kesehatan", "Yakobus", "JKK")
+
+
+def test_a_rule_version_reaching_issued_bills_is_announced_and_adjusted_on_the_next_bill(kupang):
+    """Seed 001's PKS (JKK class 1 + JKM) billed for May 2023; a JKM rate dated 1 May 2023 reaches that bill,
+    other rules, classes and later dates do not; the bill stays, June carries the difference for May."""
+    from payung.accounts.models import User
+    from tests.rules.test_rules import run
+
+    pks = world.agreement()
+    world.member(pks, 2_000_000, dt.date(2021, 4, 10))
+    (may,) = billing.generate(None, kupang, MAY_2023)
+    assert billing.bills_reached("pu.jkm.employer", MAY_2023) == (1, MAY_2023)
+    assert billing.bills_reached("pu.jkm.employer", MAY_2023, "5303") == (0, None)
+    for key, on in [
+        ("pu.jkm.employer", dt.date(2023, 5, 2)),
+        ("pu.jkk.employer.class2", MAY_2023),
+        ("pu.jp.wage_cap", MAY_2023),
+        ("pu.due_day", MAY_2023),
+        ("bpu.jkm.flat", MAY_2023),
+    ]:
+        assert billing.bills_reached(key, on) == (0, None), key  # fmt: skip
+
+    User.objects.create_superuser("root", password="x" * 12)
+    said = run("rules", "add", "pu.jkm.employer", "--from", "2023-05-01", "--value", "0.4", "--source",
+               "Uji", "--user", "root")  # fmt: skip
+    assert "1 tagihan yang sudah dibuat (mulai Mei 2023)" in said
+    assert billing.reached_note("pu.jkm.employer", dt.date(2023, 6, 1)) is None
+    assert Bill.objects.get(pk=may.pk).total == may.total  # never rewritten
+
+    (june,) = billing.generate(None, kupang, dt.date(2023, 6, 1))
+    (fix,) = lines_of(june, kind=LineKind.ADJUSTMENT)
+    assert (fix.program, fix.period, fix.employer) == ("JKM", MAY_2023, 2_000)  # 0.40 % - 0.30 % of 2,000,000
+    assert any(v["value"] == "0.4" for v in june.rules if v["key"] == "pu.jkm.employer")

@@ -69,3 +69,20 @@ def test_calculator_page(client, login):
         "/kalkulator/", {"category": "bpu", "amount": "1000000", "programs": ["JP"], "on": "01/05/2023"}
     ).content.decode()
     assert "Program JP tidak ada untuk kategori bpu" in refused
+
+
+def test_a_version_reaching_issued_bills_warns_on_the_rules_page(client):
+    import datetime as dt
+
+    from payung.contributions import billing
+    from payung.regions.models import Region
+    from tests.contributions import world
+
+    world.member(world.agreement(), 2_000_000, dt.date(2021, 4, 10))
+    billing.generate(None, Region.objects.get(code="5371"), dt.date(2023, 5, 1))
+    User.objects.create_superuser("root", password="x" * 12)
+    client.login(username="root", password="x" * 12)
+    form = {"key": "pu.jkm.employer", "scope": "", "effective_from": "01/05/2023", "value": "0.4",
+            "confidence": "U", "source": "Uji"}  # fmt: skip
+    page = client.post("/aturan/tambah/", form, follow=True).content.decode()
+    assert "msg-warning" in page and "1 tagihan yang sudah dibuat (mulai Mei 2023)" in page

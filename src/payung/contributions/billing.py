@@ -30,7 +30,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db.models import Count, Min
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from payung.audit.services import record
 from payung.contributions import calculator
@@ -149,6 +151,46 @@ def _rule_missing(missing: RuleMissing, on: dt.date) -> BillingError:
 def valid_agreements(region_code: str, period: dt.date):
     """The region's agreements valid on any day of the month, oldest first."""
     return coverage_queries.valid_in(region_code, period).order_by("valid_from", "number")
+
+
+def bills_reached(key: str, effective_from: dt.date, region_code: str = "") -> tuple[int, dt.date | None]:
+    """Bills already issued whose amounts a new version of rule ``key`` dated ``effective_from`` would
+    have changed (bills use the rules of their month's 1st; only agreements with that program, and JKK
+    class for a class rate): how many, and the first month. They stay as they are; the next bill of each
+    such agreement carries the difference as adjustments (decision 0010), so the operator is told."""
+    parts = key.split(".")
+    category, program = parts[0], parts[1].upper() if len(parts) > 2 else ""
+    if program not in PROGRAMS.get(category, ()) or "government" in parts:
+        return 0, None  # not an amount a Pemda is billed: a due day, a fine, a benefit, JKP's state share
+    risk = int(parts[-1][5:]) if parts[-1].startswith("class") else None
+    agreements = Agreement.objects.filter(category=category)
+    if region_code:
+        agreements = agreements.filter(region_id=region_code)
+    reached = [
+        a.pk
+        for a in agreements.only("programs", "jkk_class")
+        if program in {p.upper() for p in a.programs} and risk in (None, a.jkk_class)
+    ]
+    first = effective_from if effective_from.day == 1 else next_month(effective_from.replace(day=1))
+    found = Bill.objects.filter(agreement__in=reached, period__gte=first).aggregate(
+        n=Count("id"), first=Min("period")
+    )
+    return found["n"], found["first"]
+
+
+def reached_note(key: str, effective_from: dt.date, region_code: str = "") -> str | None:
+    """What to tell whoever adds a rule version that reaches bills already issued (bills_reached)."""
+    count, first = bills_reached(key, effective_from, region_code)
+    if not count:
+        return None
+    text = ngettext(
+        "Perhatian: %(count)s tagihan yang sudah dibuat (mulai %(first)s) termasuk masa berlaku versi ini. "
+        "Tagihan itu tidak diubah; tagihan berikutnya dari PKS yang sama membawa selisihnya sebagai koreksi.",
+        "Perhatian: %(count)s tagihan yang sudah dibuat (mulai %(first)s) termasuk masa berlaku versi ini. "
+        "Tagihan itu tidak diubah; tagihan berikutnya dari PKS yang sama membawa selisihnya sebagai koreksi.",
+        count,
+    )  # Indonesian counts without a plural; English needs one
+    return text % {"count": count, "first": month_label(first, translation.get_language() or "id")}
 
 
 def _agreements(region, period: dt.date, agreement: Agreement | None) -> list[Agreement]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from payung.accounts import scope
+from payung.contributions import billing
 from payung.contributions.calculator import PROGRAMS, QuoteError, quote
 from payung.registry.services import ValidationFailed
 from payung.rules import services
@@ -112,6 +113,10 @@ def rule_add(request):
                 _("Versi baru %(key)s berlaku mulai %(date)s disimpan.")
                 % {"key": version.parameter_id, "date": version.effective_from.strftime("%d/%m/%Y")},
             )
+            if note := billing.reached_note(
+                version.parameter_id, version.effective_from, version.region_code
+            ):
+                messages.warning(request, note)
             return redirect("rules")
     return render(request, "web/rule_add.html", {"title": _("Tambah versi aturan"), "form": form})
 

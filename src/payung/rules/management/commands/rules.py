@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payung.accounts import cli
+from payung.contributions import billing
 from payung.registry.services import ValidationFailed
 from payung.rules import loader, models, services
 from payung.rules.queries import book, parameters
@@ -95,6 +96,8 @@ class Command(BaseCommand):
                 "value": format(version.value.normalize(), "f"),
             }
         )
+        if note := billing.reached_note(data.key, version.effective_from, version.region_code):
+            self.stdout.write(note)
 
     def _load(self, options):
         report = loader.load(vars(models))
