@@ -47,7 +47,7 @@ def staff(region) -> pl.DataFrame:
     rows = Engagement.objects.filter(person__region=region, group="non_asn").values_list(
         "person_id", "person__nik", "person__kpj", "person__name", "person__birth_date", "person__sex",
         "monthly_wage",
-    )  # fmt: skip
+    ).order_by("person_id", "id")  # fmt: skip
     columns = ["person", "nik", "kpj", "name", "birth_date", "sex", "monthly_wage"]
     return pl.DataFrame(list(rows), schema=columns, orient="row").unique("person", keep="first")
 
@@ -61,7 +61,10 @@ def bpjs_file(region, path, *, ghosts=20, seed=1):
 def test_upload_run_review_rerun_and_exports(kupang, tmp_path):
     region, user = kupang
     bpjs = bpjs_file(region, tmp_path / "bpjs.xlsx")
-    dead = Person.objects.get(pk=bpjs.filter(pl.col("person") > 0)["person"][0])
+    # Someone BPJS lists once, under the registry's own NIK: found by NIK once their contract has ended.
+    registry = staff(region).select("person", pl.col("nik").alias("registry_nik"))
+    listed_once = bpjs.filter(pl.col("person") > 0, pl.col("person").is_unique()).join(registry, on="person")
+    dead = Person.objects.get(pk=listed_once.filter(pl.col("nik") == pl.col("registry_nik"))["person"][0])
     registry_services.change_status(user, dead, "deceased", dt.date(2025, 10, 3), reason="Meninggal")
     snapshot = services.upload(user, region, tmp_path / "bpjs.xlsx", filename="bpjs.xlsx", period=PERIOD)
     assert snapshot.kind == "bill" and snapshot.row_count == bpjs.height
