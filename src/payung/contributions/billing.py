@@ -409,9 +409,10 @@ def _month_sums(chosen: str, formulas: list[Formula]) -> tuple[int, int, int]:
     return _sums(chosen, " + ".join(p["employer"] for p in parts), " + ".join(p["worker"] for p in parts))
 
 
-def _lines_from(chosen: str, formulas: list[Formula]) -> tuple[str, list[str]]:
+def _lines_from(chosen: str, formulas: list[Formula], *, names: bool = True) -> tuple[str, list[str]]:
     """A SELECT of every person x program line of ``chosen`` (SIDE's columns: amounts by formula_sql, NIK,
-    name and unit name joined), and its parameters (the program names)."""
+    name and unit name joined; without the two names when not ``names``), and its parameters (the program
+    names)."""
     person, unit = Person._meta.db_table, Unit._meta.db_table
     parts = [formula_sql(f, "c.wage") for f in formulas]
 
@@ -419,11 +420,14 @@ def _lines_from(chosen: str, formulas: list[Formula]) -> tuple[str, list[str]]:
         return f"CASE f.column1 {' '.join(f'WHEN {i} THEN {p[key]}' for i, p in enumerate(parts))} END"
 
     programs = ", ".join(f"({i}, %s)" for i in range(len(formulas)))
+    name, unit_name, unit_join = ("p.name, ", "u.name AS unit_name, ", f"JOIN {unit} u ON u.id = c.unit_id ")
+    if not names:
+        name = unit_name = unit_join = ""
     select = (
-        f"SELECT c.person_id, p.nik, p.name, c.unit_id, u.name AS unit_name, f.column2 AS program, "
+        f"SELECT c.person_id, p.nik, {name}c.unit_id, {unit_name}f.column2 AS program, "
         f"{by_program('basis')} AS basis, {by_program('employer')} AS employer, "
         f"{by_program('worker')} AS worker FROM {chosen} c JOIN {person} p ON p.id = c.person_id "
-        f"JOIN {unit} u ON u.id = c.unit_id CROSS JOIN (VALUES {programs}) AS f"
+        f"{unit_join}CROSS JOIN (VALUES {programs}) AS f"
     )
     return select, [f.program for f in formulas]
 
@@ -467,7 +471,7 @@ def stage_adjustments(
             versions.update({v.id: v for f in formulas for v in f.versions})
             with chosen_members(agreement, bill.period, bill.mid_month_rule, EARLIER) as chosen:
                 _check_wages(chosen, agreement)
-                select, params = _lines_from(chosen, formulas)
+                select, params = _lines_from(chosen, formulas, names=False)
                 with connection.cursor() as cursor:
                     cursor.execute(_differences(select, agreement, bill, period), params)
         yield ADJUSTED
@@ -480,24 +484,30 @@ ADJUSTED_COLUMNS = (
 
 
 def _differences(select: str, agreement: Agreement, bill: Bill, period: dt.date) -> str:
-    """INSERT into ADJUSTED of what ``select`` (bill's month as it should be) differs from what was billed
-    for that month before ``period``. Names and units as they should be, else as billed; the basis as it
-    should be, else 0."""
-    line, bills, month = BillLine._meta.db_table, Bill._meta.db_table, _day(bill.period)
-    billed = "1, l.person_id, l.nik, l.name, l.unit_id, l.unit_name, l.program, 0, -l.employer, -l.worker"
-    now = {
-        f: f"COALESCE(MAX(CASE WHEN side = 0 THEN {f} END), MAX({f}))"
-        for f in ("name", "unit_id", "unit_name")
-    }
-    return (
-        f"INSERT INTO {ADJUSTED} ({SIDE}, period) SELECT person_id, nik, {now['name']}, {now['unit_id']}, "
-        f"{now['unit_name']}, program, SUM(basis), SUM(employer), SUM(worker), {month} FROM ("
-        f"SELECT 0 AS side, {SIDE} FROM ({select}) s "
+    """INSERT into ADJUSTED of what ``select`` (the bill's month as it should be, without names) differs
+    from what was billed for that month before ``period``. The comparison groups narrow rows (numbers, NIK
+    and program; the names would double what is sorted); the few differences then take their names and
+    unit as they should be (person, unit), else from the latest line billed (``line_id``)."""
+    line, bills, person, unit = (m._meta.db_table for m in (BillLine, Bill, Person, Unit))
+    month = _day(bill.period)
+    narrow = "person_id, nik, unit_id, program, basis, employer, worker"
+    billed = "1, l.id, l.person_id, l.nik, l.unit_id, l.program, 0, -l.employer, -l.worker"
+    compared = (
+        f"SELECT person_id, nik, program, MAX(CASE WHEN side = 0 THEN unit_id END) AS unit_now, "
+        f"MAX(line_id) AS line_id, SUM(basis) AS basis, SUM(employer) AS employer, SUM(worker) AS worker "
+        f"FROM (SELECT 0 AS side, CAST(NULL AS bigint) AS line_id, {narrow} FROM ({select}) s "
         f"UNION ALL SELECT {billed} FROM {line} l WHERE l.bill_id = {int(bill.pk)} AND l.kind = 'regular' "
         f"UNION ALL SELECT {billed} FROM {line} l JOIN {bills} b ON b.id = l.bill_id "
         f"WHERE l.kind = 'adjustment' AND l.period = {month} AND b.agreement_id = {int(agreement.pk)} "
-        f"AND b.period < {_day(period)}"
-        f") u GROUP BY person_id, nik, program HAVING SUM(employer) <> 0 OR SUM(worker) <> 0"
+        f"AND b.period < {_day(period)}) u "
+        f"GROUP BY person_id, nik, program HAVING SUM(employer) <> 0 OR SUM(worker) <> 0"
+    )
+    return (
+        f"INSERT INTO {ADJUSTED} ({SIDE}, period) SELECT d.person_id, d.nik, COALESCE(p.name, l.name), "
+        f"COALESCE(d.unit_now, l.unit_id), COALESCE(u.name, l.unit_name), d.program, d.basis, d.employer, "
+        f"d.worker, {month} FROM ({compared}) d "
+        f"LEFT JOIN {person} p ON p.id = d.person_id AND d.unit_now IS NOT NULL "
+        f"LEFT JOIN {unit} u ON u.id = d.unit_now LEFT JOIN {line} l ON l.id = d.line_id"
     )
 
 
