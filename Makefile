@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/ruff check .
 
 messages: install
-	cd src/payung && ../../$(BIN)/payung makemessages -l id -l en --no-obsolete
+	cd src/payung && ../../$(BIN)/payung makemessages -l en --no-obsolete
 	$(BIN)/python -m payung.i18n
 
 clean:

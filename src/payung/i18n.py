@@ -11,14 +11,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SOURCE_LANGUAGE = "id"
 
 
 def compile_catalogues(root: Path = PACKAGE_DIR) -> list[Path]:
     written = []
     for po_path in sorted(root.glob("**/locale/*/LC_MESSAGES/django.po")):
-        if po_path.parent.parent.name == SOURCE_LANGUAGE:  # its msgids are the text: nothing to compile
-            continue
         with po_path.open("rb") as handle:
             catalog = read_po(handle)
         mo_path = po_path.with_suffix(".mo")
