@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
+from django.db import transaction
 
 from payung.audit.models import AuditEvent
 from payung.contributions import billing, exports
@@ -192,6 +194,19 @@ def test_exported_lines_are_in_the_bills_own_order(kupang):
     assert order[0] == ("Dinas Kesehatan", "Yakobus", "JKK")
 
 
+@contextmanager
+def version_dated(key: str, on: dt.date, region: str = ""):
+    """A version of ``key`` from ``on`` (its current value), stored only for the block."""
+    from payung.rules.models import RuleVersion
+
+    with transaction.atomic():
+        value = rule_queries.book().at(key, on, region).value
+        yield RuleVersion.objects.create(
+            parameter_id=key, region_code=region, effective_from=on, value=value, source="Uji"
+        )
+        transaction.set_rollback(True)
+
+
 def test_a_rule_version_reaching_issued_bills_is_announced_and_adjusted_on_the_next_bill(kupang):
     """Seed 001's PKS (JKK class 1 + JKM) billed for May 2023; a JKM rate dated 1 May 2023 reaches that bill,
     other rules, classes and later dates do not; the bill stays, June carries the difference for May."""
@@ -201,8 +216,10 @@ def test_a_rule_version_reaching_issued_bills_is_announced_and_adjusted_on_the_n
     pks = world.agreement()
     world.member(pks, 2_000_000, dt.date(2021, 4, 10))
     (may,) = billing.generate(None, kupang, MAY_2023)
-    assert billing.bills_reached("pu.jkm.employer", MAY_2023) == (1, MAY_2023)
-    assert billing.bills_reached("pu.jkm.employer", MAY_2023, "5303") == (0, None)
+    with version_dated("pu.jkm.employer", MAY_2023) as version:
+        assert billing.bills_reached(version) == (1, MAY_2023)
+    with version_dated("pu.jkm.employer", MAY_2023, "5303") as version:
+        assert billing.bills_reached(version) == (0, None)
     for key, on in [
         ("pu.jkm.employer", dt.date(2023, 5, 2)),
         ("pu.jkk.employer.class2", MAY_2023),
@@ -210,13 +227,15 @@ def test_a_rule_version_reaching_issued_bills_is_announced_and_adjusted_on_the_n
         ("pu.due_day", MAY_2023),
         ("bpu.jkm.flat", MAY_2023),
     ]:
-        assert billing.bills_reached(key, on) == (0, None), key  # fmt: skip
+        with version_dated(key, on) as version:
+            assert billing.bills_reached(version) == (0, None), key
 
     User.objects.create_superuser("root", password="x" * 12)
     said = run("rules", "add", "pu.jkm.employer", "--from", "2023-05-01", "--value", "0.4", "--source",
                "Uji", "--user", "root")  # fmt: skip
     assert "1 tagihan yang sudah dibuat (mulai Mei 2023)" in said
-    assert billing.reached_note("pu.jkm.employer", dt.date(2023, 6, 1)) is None
+    with version_dated("pu.jkm.employer", dt.date(2023, 6, 1)) as version:
+        assert billing.reached_note(version) is None
     assert Bill.objects.get(pk=may.pk).total == may.total  # never rewritten
 
     (june,) = billing.generate(None, kupang, dt.date(2023, 6, 1))

@@ -30,7 +30,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Min
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
@@ -45,8 +44,6 @@ from payung.registry.models import Person, Unit
 from payung.rules import queries as rule_queries
 from payung.rules.book import RuleBook, RuleMissing
 
-LINE_COLUMNS = ("person_id", "nik", "name", "unit_id", "unit_name", "program", "period", "kind", "basis",
-                "employer", "worker", "total")  # fmt: skip
 CHOSEN = "payung_billed_people"  # the temporary table of one month's billed people (chosen_members)
 EARLIER = "payung_rebilled_people"  # the same for an earlier month recomputed (stage_adjustments)
 ADJUSTED = "payung_bill_adjustments"  # the staged adjustment lines (stage_adjustments)
@@ -153,34 +150,35 @@ def valid_agreements(region_code: str, period: dt.date):
     return coverage_queries.valid_in(region_code, period).order_by("valid_from", "number")
 
 
-def bills_reached(key: str, effective_from: dt.date, region_code: str = "") -> tuple[int, dt.date | None]:
-    """Bills already issued whose amounts a new version of rule ``key`` dated ``effective_from`` would
-    have changed (bills use the rules of their month's 1st; only agreements with that program, and JKK
-    class for a class rate): how many, and the first month. They stay as they are; the next bill of each
-    such agreement carries the difference as adjustments (decision 0010), so the operator is told."""
-    parts = key.split(".")
-    category, program = parts[0], parts[1].upper() if len(parts) > 2 else ""
-    if program not in PROGRAMS.get(category, ()) or "government" in parts:
-        return 0, None  # not an amount a Pemda is billed: a due day, a fine, a benefit, JKP's state share
-    risk = int(parts[-1][5:]) if parts[-1].startswith("class") else None
-    agreements = Agreement.objects.filter(category=category)
-    if region_code:
-        agreements = agreements.filter(region_id=region_code)
+def bills_reached(version) -> tuple[int, dt.date | None]:
+    """Bills already issued that a new rule ``version`` (rules.models.RuleVersion) would have priced: the
+    bills of its category and region whose month's formulas (month_formulas, the bill's own choice of
+    rules) now use it. How many, and the first month. They stay as they are; the next bill of each such
+    agreement carries the difference as adjustments (decision 0010), so the operator is told."""
+    book = rule_queries.book()
+    first = version.effective_from
+    first = first if first.day == 1 else next_month(first.replace(day=1))
+    bills = Bill.objects.filter(period__gte=first, agreement__category=version.parameter.category)
+    if version.region_code:
+        bills = bills.filter(region_id=version.region_code)
     reached = [
-        a.pk
-        for a in agreements.only("programs", "jkk_class")
-        if program in {p.upper() for p in a.programs} and risk in (None, a.jkk_class)
+        bill.period
+        for bill in bills.select_related("agreement").only("period", "agreement")
+        if version.pk in _version_ids(book, bill.agreement, bill.period)
     ]
-    first = effective_from if effective_from.day == 1 else next_month(effective_from.replace(day=1))
-    found = Bill.objects.filter(agreement__in=reached, period__gte=first).aggregate(
-        n=Count("id"), first=Min("period")
-    )
-    return found["n"], found["first"]
+    return len(reached), min(reached, default=None)
 
 
-def reached_note(key: str, effective_from: dt.date, region_code: str = "") -> str | None:
+def _version_ids(book: RuleBook, agreement: Agreement, month: dt.date) -> set[int]:
+    try:
+        return {v.id for f in month_formulas(book, agreement, month) for v in f.versions}
+    except BillingError:  # no billable rule that month: nothing it could have priced
+        return set()
+
+
+def reached_note(version) -> str | None:
     """What to tell whoever adds a rule version that reaches bills already issued (bills_reached)."""
-    count, first = bills_reached(key, effective_from, region_code)
+    count, first = bills_reached(version)
     if not count:
         return None
     text = ngettext(
@@ -239,7 +237,11 @@ def generate(
 def _generate_one(user, agreement: Agreement, period: dt.date, book: RuleBook, channel: str) -> Bill:
     if not Membership.objects.filter(agreement=agreement).exists():
         raise BillingError("no_members", number=agreement.number)
-    earlier = list(Bill.objects.filter(agreement=agreement, period__lt=period).order_by("period"))
+    earlier = list(
+        Bill.objects.filter(agreement=agreement, period__lt=period)
+        .only("period", "mid_month_rule")
+        .order_by("period")
+    )
     formulas = month_formulas(book, agreement, period)
     versions = {v.id: v for f in formulas for v in f.versions}
     with chosen_members(agreement, period, agreement.mid_month_rule) as chosen:

@@ -113,9 +113,7 @@ def rule_add(request):
                 _("Versi baru %(key)s berlaku mulai %(date)s disimpan.")
                 % {"key": version.parameter_id, "date": version.effective_from.strftime("%d/%m/%Y")},
             )
-            if note := billing.reached_note(
-                version.parameter_id, version.effective_from, version.region_code
-            ):
+            if note := billing.reached_note(version):
                 messages.warning(request, note)
             return redirect("rules")
     return render(request, "web/rule_add.html", {"title": _("Tambah versi aturan"), "form": form})

@@ -96,7 +96,7 @@ class Command(BaseCommand):
                 "value": format(version.value.normalize(), "f"),
             }
         )
-        if note := billing.reached_note(data.key, version.effective_from, version.region_code):
+        if note := billing.reached_note(version):
             self.stdout.write(note)
 
     def _load(self, options):
