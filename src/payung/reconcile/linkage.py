@@ -144,12 +144,8 @@ def link(
     ``scorer`` runs the model stage elsewhere (reconcile.spark); by default Splink on DuckDB. ``refused``
     (R, B) are pairs a reviewer said are two people: never proposed again, nor taken as duplicates."""
     model = scorer or (lambda left, right: model_pairs(left, right, threads=threads))
-    if refused is not None and not refused.is_empty():
-        keep = refused.select(pl.col(R).cast(pl.Int64), pl.col(B).cast(pl.Int64))
-        scorer = lambda left, right: model(left, right).join(keep, on=[R, B], how="anti")  # noqa: E731
-        exact = exact_pairs(roster, bpjs).join(keep, on=[R, B], how="anti")
-    else:
-        scorer, exact = model, exact_pairs(roster, bpjs)
+    scorer = lambda left, right: _without(model(left, right), refused)  # noqa: E731
+    exact = _without(exact_pairs(roster, bpjs), refused)
     matched = one_to_one(exact)
     rest_r = roster.filter(~pl.col(LINE).is_in(matched[R].implode()))
     rest_b = bpjs.filter(~pl.col(LINE).is_in(matched[B].implode()))
@@ -160,6 +156,12 @@ def link(
     duplicates = _duplicates(roster, bpjs, matches, pl.concat([exact, scored, extra]), threshold)
     evidence = with_evidence(matches, roster, bpjs)
     return Linked(evidence, duplicates, pl.concat([exact, scored]))
+
+
+def _without(pairs: pl.DataFrame, refused: pl.DataFrame | None) -> pl.DataFrame:
+    if refused is None or refused.is_empty():
+        return pairs
+    return pairs.join(refused.select(pl.col(R, B).cast(pl.Int64)), on=[R, B], how="anti")
 
 
 # ----------------------------------------------------------------------------------------------- exact

@@ -335,8 +335,11 @@ def refused_pairs(region, period: dt.date, roster: pl.DataFrame, bpjs: pl.DataFr
     person and the same BPJS row (Finding.key) are two people, so they are not proposed again."""
     rejected = Finding.objects.filter(
         region=region, reconciliation__snapshot__period=period, state=Finding.State.REJECTED
-    ).values_list("key", flat=True)
-    pairs = {tuple(key.split(":", 2)[1:]) for key in rejected}
+    ).values_list("person_id", "evidence", "bpjs_line")
+    pairs = {
+        (str(person), _bpjs_key(evidence["bpjs"]["kpj"], evidence["bpjs"]["nik"], line))
+        for person, evidence, line in rejected
+    }
     if not pairs:
         return pl.DataFrame(schema={R: pl.Int64, B: pl.Int64})
     frame = pl.DataFrame(sorted(pairs), schema={"person_id": pl.Utf8, "bpjs_key": pl.Utf8}, orient="row")
