@@ -7,10 +7,7 @@ Scoping as everywhere (accounts.scope): another tenant's agreement or batch answ
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.urls import reverse
@@ -20,6 +17,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from payung import uploads
 from payung.accounts import scope
 from payung.api import queries
 from payung.api.pagination import PageQuery, page_of
@@ -284,16 +282,13 @@ def registration_file(request, batch_id: int):
 def registration_reply(request, batch_id: int, file: File[UploadedFile]):
     batch = scope.get_or_404(visible_batches(request.auth), pk=batch_id)
     _require_treasurer(request.auth)
-    if file.size > settings.PAYUNG_MAX_UPLOAD_BYTES:
-        mb = settings.PAYUNG_MAX_UPLOAD_BYTES // 2**20
-        raise ValidationFailed({"file": [_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": mb}]})
-    name = Path(file.name or "balasan").name
-    with tempfile.TemporaryDirectory(prefix="payung-api-") as folder:
-        path = Path(folder) / "reply"
-        with path.open("wb") as out:
-            for chunk in file.chunks():
-                out.write(chunk)
+    with uploads.received(file, fallback=uploads.REPLY_FILE) as upload:
         result = registration.reply(
-            request.auth, batch, path, filename=name, lang=translation.get_language() or "id", channel="api"
+            request.auth,
+            batch,
+            upload.path,
+            filename=upload.name,
+            lang=translation.get_language() or "id",
+            channel="api",
         )
     return result.as_dict()

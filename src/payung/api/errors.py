@@ -1,20 +1,23 @@
 """Every error the API returns is JSON with a message in the caller's language; never a traceback.
 
-Shape: ``{"detail": "...", "errors": {"field": ["...", ...]}}``; ``errors`` only on 422.
+Shape: ``{"detail": "...", "errors": {"field": ["...", ...]}}``; ``errors`` only on 422. A body that
+cannot be parsed (multipart without a boundary, a broken part header, too many fields) is a 400: ninja
+reads request.POST/FILES inside the operation, so Django's own 400 for these never gets to answer.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
-from payung.registry.services import ValidationFailed
+from payung.registry.services import NotAllowed, ValidationFailed
 
 logger = logging.getLogger("payung.api")
 
@@ -39,6 +42,10 @@ def _schema_message(error: dict) -> str:
     return _("Nilai tidak valid.")
 
 
+def unreadable_body() -> str:
+    return _("Isi permintaan tidak dapat dibaca: kirim berkas sebagai multipart/form-data yang utuh.")
+
+
 def _field(loc: tuple | list) -> str:
     # loc is e.g. ("body", "payload", "birth_date"); the caller only knows the last part.
     parts = [str(p) for p in loc[1:]]
@@ -52,10 +59,23 @@ def _json(api: NinjaAPI, request: HttpRequest, status: int, detail: str, errors=
     return api.create_response(request, body, status=status)
 
 
+def _bad_request(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("API unreadable request on %s %s: %s", request.method, request.path, exc)
+    return _json(api, request, 400, unreadable_body())
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationFailed)
     def invalid(request, exc: ValidationFailed):
         return _json(api, request, 422, _invalid_text(), exc.errors)
+
+    @api.exception_handler(NotAllowed)
+    def not_allowed(request, exc: NotAllowed):
+        # A right the caller lacks is a 403 even when the service words it on a field, for the web form.
+        return _json(api, request, 403, next(iter(exc.errors.values()))[0])
+
+    for unreadable in (MultiPartParserError, BadRequest, SuspiciousOperation):
+        api.add_exception_handler(unreadable, lambda request, exc: _bad_request(api, request, exc))
 
     @api.exception_handler(SchemaError)
     def malformed(request, exc: SchemaError):

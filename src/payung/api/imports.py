@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from payung import uploads
 from payung.accounts import scope
 from payung.api import queries
 from payung.api.auth import require_editor
@@ -22,7 +21,8 @@ from payung.registry.models import Group, ImportBatch
 from payung.registry.services import ValidationFailed
 
 router = Router(tags=["imports"])
-ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS_BUT_422 = {400: Problem, 401: Problem, 403: Problem, 404: Problem}
+ERRORS = {**ERRORS_BUT_422, 422: Problem}
 MAX_ISSUES_SHOWN = 1000
 
 
@@ -47,19 +47,32 @@ def _out(batch: ImportBatch) -> dict:
     }
 
 
-def _check_upload(file: UploadedFile, group: str) -> None:
-    errors = {}
-    limit = settings.PAYUNG_MAX_UPLOAD_BYTES
-    if file.size > limit:
-        errors["file"] = [_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": limit // 2**20}]
-    if group not in Group.values:
-        errors["group"] = [_("Kelompok tidak dikenal.")]
-    if errors:
-        raise ValidationFailed(errors)
+class ImportRefused(ImportOut):
+    """A file of which nothing could be imported: the batch as usual, with the reason as a problem."""
+
+    detail: str
+    errors: dict[str, list[str]]
+
+
+def _refused(batch: ImportBatch) -> bool:
+    """Nothing imported because of the file itself, or because every one of its rows was rejected."""
+    failed = batch.state == ImportBatch.State.FAILED
+    return failed or (batch.total_rows > 0 and batch.rejected == batch.total_rows)
+
+
+def _answer(batch: ImportBatch) -> Status:
+    """201 when the file's rows were imported, even in part (0005); 422 with the reasons when none was."""
+    body = _out(batch)
+    if not _refused(batch):
+        return Status(201, body)
+    reason = batch.text() or _("Semua baris ditolak; tidak ada yang disimpan.")
+    return Status(422, {**body, "detail": reason, "errors": {"file": [reason]}})
 
 
 @router.post(
-    "/imports", response={201: ImportOut, **ERRORS}, summary="Impor daftar (XLSX/CSV) ke satu wilayah"
+    "/imports",
+    response={201: ImportOut, 422: ImportRefused, **ERRORS_BUT_422},
+    summary="Impor daftar (XLSX/CSV) ke satu wilayah; 422 bila tidak satu baris pun dapat diimpor",
 )
 def create_import(
     request,
@@ -72,16 +85,12 @@ def create_import(
     tenant = queries.tenant(user, region)  # 404 before 403: another tenant's code is simply unknown
     target_unit = queries.unit_by_code(user, tenant, unit) if unit.strip() else None
     require_editor(user)
-    _check_upload(file, group)
-    name = Path(file.name or "roster").name
-    with tempfile.TemporaryDirectory(prefix="payung-api-") as folder:
-        path = Path(folder) / name
-        with path.open("wb") as out:
-            for chunk in file.chunks():
-                out.write(chunk)
+    if group not in Group.values:
+        raise ValidationFailed({"group": [_("Kelompok tidak dikenal.")]})
+    with uploads.received(file, fallback=uploads.ROSTER) as upload:
         batch = importer.run(
-            path,
-            filename=name,
+            upload.path,
+            filename=upload.name,
             region=tenant,
             unit=target_unit,
             group=group,
@@ -89,11 +98,12 @@ def create_import(
             lang=translation.get_language() or "id",
             channel="api",
         )
-    return Status(201, _out(batch))
+    return _answer(batch)
 
 
 @router.get("/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="Hasil satu impor")
 def read_import(request, batch_id: int):
+    importer.expire()
     return _out(scope.get_or_404(scope.imports(request.auth), pk=batch_id))
 
 
@@ -109,5 +119,4 @@ def import_errors(request, batch_id: int):
     if path is None or not path.is_file():
         raise Http404
     services.record_export(request.auth, "import.errors", batch.region_id, batch.rejected, channel="api")
-    name = f"{Path(batch.filename).stem}-{_('baris-bermasalah')}.xlsx"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=importer.error_download_name(batch))

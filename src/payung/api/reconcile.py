@@ -11,7 +11,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from payung import uploads
 from payung.accounts import scope
 from payung.api import queries
 from payung.api.pagination import PageQuery, page_of
@@ -132,21 +132,19 @@ def create(request, payload: Form[UploadIn], file: File[UploadedFile]):
     user = request.auth
     region = queries.tenant(user, payload.region)
     services.require(user, region)
-    if file.size > settings.PAYUNG_MAX_UPLOAD_BYTES:
-        mb = settings.PAYUNG_MAX_UPLOAD_BYTES // 2**20
-        raise ValidationFailed({"file": [_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": mb}]})
     if payload.kind not in ("", "list", "bill"):
         raise ValidationFailed({"kind": [_("Pilihan tidak dikenal.")]})
-    name = Path(file.name or "bpjs.xlsx").name
     try:
         period = services.parse_period(payload.period)
-        with tempfile.TemporaryDirectory(prefix="payung-api-") as folder:
-            path = Path(folder) / f"berkas{Path(name).suffix.lower()}"
-            with path.open("wb") as out:
-                for chunk in file.chunks():
-                    out.write(chunk)
+        with uploads.received(file, fallback=uploads.BPJS_FILE) as upload:
             snapshot = services.upload(
-                user, region, path, filename=name, period=period, kind=payload.kind, channel="api"
+                user,
+                region,
+                upload.path,
+                filename=upload.name,
+                period=period,
+                kind=payload.kind,
+                channel="api",
             )
         run = services.run(user, snapshot, channel="api")
     except ReconcileProblem as problem:

@@ -87,7 +87,7 @@ class VersionIn(Schema):
 
 @router.post(
     "/rules/{key}/versions",
-    response={201: VersionOut, 401: Problem, 422: Problem},
+    response={201: VersionOut, 401: Problem, 403: Problem, 422: Problem},
     summary="Tambah versi baru suatu aturan (versi lama tidak pernah diubah)",
 )
 def add_version(request, key: str, payload: VersionIn):

@@ -4,10 +4,15 @@ A batch keeps its upload under MEDIA_ROOT/imports/<batch id>/ so that the previe
 two requests. Preview writes nothing to the registry: it stores the batch, its issues (errors reject a
 row, warnings only flag it) and an XLSX of the rejected rows. Commit writes every valid row in one
 transaction through registry.bulk, or nothing at all. File-level problems fail the batch with a message.
+
+A preview nobody commits (the operator walked away, the process was killed between preview and commit)
+expires after PREVIEW_LIFETIME: ``expire`` runs before each upload, each commit and each listing (and as
+``payung imports expire``); it deletes the batch's issues and files and keeps the batch, marked expired.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -19,8 +24,10 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.utils.text import get_valid_filename
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from payung import uploads
 from payung.audit.services import record
 from payung.regions.models import Region
 from payung.registry import bulk, roster
@@ -31,6 +38,7 @@ log = logging.getLogger(__name__)
 MAX_STORED_ISSUES = 10_000  # issues kept as rows per batch; the error file always has every rejected row
 META = "batch.json"  # what the ImportBatch model has no field for: language, upload name, units created
 LANGUAGES = ("id", "en")  # every message is stored in both: a batch is read later in either language
+PREVIEW_LIFETIME = dt.timedelta(hours=24)  # a working day to look at a preview and commit it
 
 
 def preview(
@@ -44,11 +52,14 @@ def preview(
     lang: str = "id",
 ) -> ImportBatch:
     """Read and check ``path``; store the batch, its issues and its error file. Writes no person."""
+    expire()
     return _preview(Path(path), filename, region, unit, group, user, lang)[0]
 
 
 def commit(batch: ImportBatch, *, user=None, channel: str = "web") -> ImportBatch:
     """Write the valid rows of a previewed batch (re-read from its stored upload) in one transaction."""
+    expire()
+    batch.refresh_from_db()
     if batch.state != ImportBatch.State.PREVIEW:
         return batch
     meta = _meta(batch)
@@ -75,6 +86,7 @@ def run(
     dry_run: bool = False,
 ) -> ImportBatch:
     """Preview then commit in one go (CLI, API); the file is read once. ``dry_run`` stops after preview."""
+    expire()
     batch, checked = _preview(Path(path), filename, region, unit, group, user, lang)
     if checked is None or dry_run:
         return batch
@@ -105,11 +117,11 @@ def _preview(
     path: Path, filename: str, region: Region, unit: Unit | None, group: str, user, lang: str
 ) -> tuple[ImportBatch, roster.Checked | None]:
     batch = ImportBatch.objects.create(
-        region=region, unit=unit, uploaded_by=user, filename=filename[:255], sha256=_sha256(path), group=group
+        region=region, unit=unit, uploaded_by=user, filename=filename, sha256=_sha256(path), group=group
     )
     folder = _folder(batch)
     folder.mkdir(parents=True, exist_ok=True)
-    meta = {"lang": lang, "upload": get_valid_filename(Path(filename).name) or "roster"}
+    meta = {"lang": lang, "upload": uploads.stored_name(filename)}  # never the user's name on disk
     _save_meta(batch, meta)
     try:
         roster.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)  # before copying it
@@ -211,6 +223,9 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
     earlier = _already_committed(batch)
     try:
         with transaction.atomic():
+            if not _claim(batch):
+                batch.refresh_from_db()
+                return batch
             before = _registry_counts(region)
             if earlier:
                 counts = {"imported": 0, "updated": 0, "unchanged": checked.rows.height, "units": []}
@@ -242,6 +257,13 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
         return _fail(batch, _both(partial(roster.message, "system_error")), user, channel)
     _save_meta(batch, {**meta, "units_created": counts["units"]})
     return batch
+
+
+def _claim(batch: ImportBatch) -> bool:
+    """Take the batch out of preview inside the commit's transaction: False when an expiry or a second
+    commit of the same preview got there first (the row lock makes them wait for each other)."""
+    previews = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PREVIEW)
+    return bool(previews.update(state=ImportBatch.State.COMMITTED))
 
 
 def _write(batch: ImportBatch, checked: roster.Checked) -> dict:
@@ -295,6 +317,46 @@ def _fail(batch: ImportBatch, texts: tuple[str, str], user, channel: str, audit:
     if audit:
         record(user, "import.failed", batch, reason=texts[0], channel=channel)
     return batch
+
+
+# -------------------------------------------------------------------------------------------- expiry
+def expire(lifetime: dt.timedelta = PREVIEW_LIFETIME) -> int:
+    """Expire every preview older than ``lifetime``: its issues, stored upload and error file are deleted.
+    Returns how many batches expired."""
+    cutoff = timezone.now() - lifetime
+    stale = ImportBatch.objects.filter(state=ImportBatch.State.PREVIEW, created_at__lt=cutoff)
+    texts = _both(partial(_expired_text, int(lifetime.total_seconds()) // 3600))
+    expired = 0
+    for batch in stale.only("pk"):
+        expired += _expire(batch, texts)
+    return expired
+
+
+def _expire(batch: ImportBatch, texts: tuple[str, str]) -> int:
+    with transaction.atomic():
+        still = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.PREVIEW)
+        changed = still.update(
+            state=ImportBatch.State.EXPIRED, message=texts[0], message_en=texts[1], error_file=""
+        )
+        if changed:
+            ImportIssue.objects.filter(batch_id=batch.pk).delete()
+    if changed:  # files last: a commit that claimed the batch first keeps them
+        shutil.rmtree(_folder(batch), ignore_errors=True)
+    return changed
+
+
+def _expired_text(hours: int, lang: str) -> str:
+    with translation.override(lang):
+        return _(
+            "Pratinjau ini tidak disimpan dalam %(hours)s jam sehingga kedaluwarsa; berkas dan daftar baris "
+            "bermasalahnya sudah dihapus. Unggah berkasnya lagi untuk mengimpor."
+        ) % {"hours": hours}
+
+
+def error_download_name(batch: ImportBatch) -> str:
+    """What the rejected rows' file is called when handed out: after the upload, in the reader's language."""
+    name = f"{Path(batch.filename).stem}-{_('baris-bermasalah')}.xlsx"
+    return uploads.display_name(name, fallback=f"{_('baris-bermasalah')}.xlsx")
 
 
 # --------------------------------------------------------------------------------------------- files

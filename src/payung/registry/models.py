@@ -167,6 +167,7 @@ class ImportBatch(models.Model):
         PREVIEW = "preview", _("Pratinjau")
         COMMITTED = "committed", _("Tersimpan")
         FAILED = "failed", _("Gagal")
+        EXPIRED = "expired", _("Kedaluwarsa")  # a preview nobody committed in time (importer.expire)
 
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)

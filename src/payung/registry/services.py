@@ -29,6 +29,10 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
+class NotAllowed(ValidationFailed):
+    """The user lacks the right: a form shows it on its field like any other error, the API answers 403."""
+
+
 @dataclass
 class PersonData:
     nik: str

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from payung.audit.services import record, snapshot
 from payung.regions.models import Region
-from payung.registry.services import ValidationFailed
+from payung.registry.services import NotAllowed, ValidationFailed
 from payung.rules.models import Confidence, Measure, Parameter, RuleVersion
 
 EARLIEST = dt.date(2014, 1, 1)  # BPJS began operating in 2014 (UU 24/2011): nothing to version before
@@ -65,6 +65,11 @@ def _same_day() -> str:
 
 def _check(user, data: VersionData, parameter: Parameter | None) -> tuple[Decimal | None, dict]:
     errors: dict[str, list[str]] = {}
+    if data.region_code and not Region.objects.filter(code=data.region_code).exists():
+        return None, {"region_code": [_("Wilayah %(code)s tidak dikenal.") % {"code": data.region_code}]}
+    if user is not None and not user.can_set_rules(data.region_code):
+        # Before the other checks: whoever may not add the version learns nothing more about it.
+        raise NotAllowed({"region_code": [_("Anda tidak berhak menambah versi aturan untuk cakupan ini.")]})
     if parameter is None:
         return None, {"key": [_("Aturan %(key)s tidak dikenal.") % {"key": data.key}]}
     value = _decimal(data.value)
@@ -81,10 +86,6 @@ def _check(user, data: VersionData, parameter: Parameter | None) -> tuple[Decima
         errors["source"] = [_("Sebutkan sumbernya: peraturan dan pasal, atau surat BPJS.")]
     if data.confidence not in Confidence.values:
         errors["confidence"] = [_("Tingkat keyakinan harus R, N, C atau U.")]
-    if data.region_code and not Region.objects.filter(code=data.region_code).exists():
-        errors["region_code"] = [_("Wilayah %(code)s tidak dikenal.") % {"code": data.region_code}]
-    elif user is not None and not user.can_set_rules(data.region_code):
-        errors["region_code"] = [_("Anda tidak berhak menambah versi aturan untuk cakupan ini.")]
     return value, errors
 
 

@@ -9,9 +9,7 @@ URLs do not exist (404). Registration files carry full NIKs: each download is au
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -21,10 +19,10 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from payung import uploads
 from payung.accounts import scope
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
 from payung.coverage import enrolment, queries, registration
@@ -154,7 +152,7 @@ class AgreementChangeForm(AgreementForm):
 
 
 class ReplyForm(Form):
-    file = forms.FileField(
+    file = uploads.FileField(
         label=gettext_lazy("Balasan BPJS (XLSX atau CSV)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv,.txt"}),
         help_text=gettext_lazy("Kolom NIK dan KPJ; Status dan Keterangan bila ada."),
@@ -338,16 +336,14 @@ def registration_reply(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, batch.agreement, reply_form=form, reply_batch=batch, status=400)
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name).name
     try:
-        with tempfile.TemporaryDirectory(prefix="payung-upload-") as folder:
-            path = Path(folder) / (get_valid_filename(name) or "balasan")
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
+        with uploads.received(form.cleaned_data["file"], fallback=uploads.REPLY_FILE) as upload:
             result = registration.reply(
-                request.user, batch, path, filename=name, lang=translation.get_language() or "id"
+                request.user,
+                batch,
+                upload.path,
+                filename=upload.name,
+                lang=translation.get_language() or "id",
             )
     except ValidationFailed as failed:
         form.add_error("file", failed.errors.get("file", [_("Berkas tidak dapat dibaca.")]))

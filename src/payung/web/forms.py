@@ -9,6 +9,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from payung import uploads
 from payung.regions.models import Region
 from payung.registry import nik as nik_rules
 from payung.registry.models import Group, Sex, Status
@@ -194,7 +195,7 @@ class StatusForm(ServiceForm):
 
 
 class ImportForm(Form):
-    file = forms.FileField(
+    file = uploads.FileField(
         label=_("Berkas daftar (XLSX atau CSV)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )

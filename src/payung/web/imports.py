@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django.contrib import messages
@@ -12,10 +11,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from payung import uploads
 from payung.accounts import scope
 from payung.registry import importer, services
 from payung.registry.models import ImportBatch
@@ -26,17 +25,12 @@ from payung.web.views import editor_required
 ISSUES_PER_PAGE = 200
 
 
-def _preview(upload, form: ImportForm, request: HttpRequest, region) -> ImportBatch:
+def _preview(form: ImportForm, request: HttpRequest, region) -> ImportBatch:
     """Hand the upload to the importer, which keeps its own copy (and refuses files that are too large)."""
-    name = Path(upload.name).name
-    with tempfile.TemporaryDirectory(prefix="payung-upload-") as folder:
-        path = Path(folder) / (get_valid_filename(name) or "roster")
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    with uploads.received(form.cleaned_data["file"], fallback=uploads.ROSTER) as upload:
         return importer.preview(
-            path,
-            filename=name,
+            upload.path,
+            filename=upload.name,
             region=region,
             unit=form.cleaned_data["unit"],
             group=form.cleaned_data["group"],
@@ -64,12 +58,13 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, units=scope.units(request.user))
     if request.method != "POST":
         return render(request, "web/import_upload.html", {"form": form})
-    batch = _preview(form.cleaned_data["file"], form, request, region) if form.is_valid() else None
+    batch = _preview(form, request, region) if form.is_valid() else None
     return _reply(request, form, batch)
 
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    importer.expire()
     batch = scope.get_or_404(queries.imports(request.user), pk=pk)
     issues = batch.issues.all()
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
@@ -90,7 +85,7 @@ def batch_commit(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.state != ImportBatch.State.PREVIEW:
         messages.info(request, _("Impor ini sudah diproses."))
         return redirect("import", pk=batch.pk)
-    batch = importer.commit(batch, user=request.user, channel="web")
+    batch = importer.commit(batch, user=request.user, channel="web")  # an expired preview stays expired
     if batch.state == ImportBatch.State.COMMITTED:
         messages.success(request, _("%(n)s baris sudah disimpan.") % {"n": batch.imported})
     else:
@@ -106,10 +101,11 @@ def error_file(request: HttpRequest, pk: int) -> HttpResponse:
     if path is None or not path.is_file():
         raise Http404
     services.record_export(request.user, "import.errors", batch.region_id, batch.rejected)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=importer.error_download_name(batch))
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
+    importer.expire()
     page = Paginator(queries.imports(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "web/import_history.html", {"page": page})

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from payung import uploads
 from payung.accounts import scope
 from payung.reconcile import exports, services
 from payung.reconcile.errors import ReconcileProblem
@@ -59,7 +59,7 @@ def _writer(user):
 
 
 class UploadForm(Form):
-    file = forms.FileField(
+    file = uploads.FileField(
         label=gettext_lazy("Berkas BPJS (XLSX/CSV)"),
         help_text=gettext_lazy("Daftar peserta atau tagihan dari BPJS Ketenagakerjaan."),
     )
@@ -76,13 +76,6 @@ class UploadForm(Form):
         ],
         help_text=gettext_lazy("Tagihan bila berkasnya punya kolom iuran."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.PAYUNG_MAX_UPLOAD_BYTES:
-            mb = settings.PAYUNG_MAX_UPLOAD_BYTES // 2**20
-            raise forms.ValidationError(_("Berkas terlalu besar: paling besar %(mb)s MB.") % {"mb": mb})
-        return upload
 
     def clean_period(self):
         try:
@@ -131,18 +124,10 @@ def runs_list(request: HttpRequest) -> HttpResponse:
 
 
 def _upload_and_run(request, region, data) -> Reconciliation:
-    upload = data["file"]
-    folder = Path(tempfile.mkdtemp(prefix="payung-bpjs-"))
-    try:
-        path = folder / f"berkas{Path(upload.name).suffix.lower()}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+    with uploads.received(data["file"], fallback=uploads.BPJS_FILE) as upload:
         snapshot = services.upload(
-            request.user, region, path, filename=upload.name, period=data["period"], kind=data["kind"]
+            request.user, region, upload.path, filename=upload.name, period=data["period"], kind=data["kind"]
         )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     run = services.run(request.user, snapshot)
     messages.success(request, _("Berkas %(name)s disimpan dan dicocokkan.") % {"name": snapshot.filename})
     return run

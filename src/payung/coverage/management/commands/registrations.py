@@ -16,6 +16,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung import uploads
 from payung.accounts import cli, scope
 from payung.coverage import registration
 from payung.coverage.models import Agreement, RegistrationBatch
@@ -79,7 +80,12 @@ class Command(BaseCommand):
             raise CommandError(_("Berkas %(path)s tidak ditemukan.") % {"path": path})
         try:
             result = registration.reply(
-                user, batch, path, filename=path.name, lang=options["lang"], channel="cli"
+                user,
+                batch,
+                path,
+                filename=uploads.display_name(path.name, fallback=uploads.REPLY_FILE),
+                lang=options["lang"],
+                channel="cli",
             )
         except ValidationFailed as error:
             raise _failed(error) from None

@@ -22,6 +22,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung import uploads
 from payung.accounts import cli
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS, QuoteError
 from payung.reconcile import findings, linkage, lists, report, services
@@ -78,7 +79,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("Berkas %(path)s tidak ada.") % {"path": path})
         try:
-            snapshot = services.upload(user, region, path, filename=path.name, period=period, channel="cli")
+            name = uploads.display_name(path.name, fallback=uploads.BPJS_FILE)
+            snapshot = services.upload(user, region, path, filename=name, period=period, channel="cli")
             run = services.run(user, snapshot, channel="cli")
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from None
