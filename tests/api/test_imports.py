@@ -82,8 +82,19 @@ def test_unknown_unit_group_or_a_broken_file(api, world):
     broken = BytesIO(b"PK\x03\x04 bukan xlsx")
     broken.name = "rusak.xlsx"
     response = api("kupang", "post", "/imports", {"region": "5371"}, files={"file": broken})
-    assert response.status_code == 201 and response.json()["state"] == "failed"
-    assert response.json()["message"] and "Traceback" not in response.json()["message"]
+    assert response.status_code == 422 and response.json()["state"] == "failed"
+    data = response.json()
+    assert data["detail"] == data["message"] == data["errors"]["file"][0] and "Traceback" not in data["detail"]
+
+
+def test_a_file_whose_every_row_is_rejected_is_a_422_with_its_error_file(api, world):
+    roster = BytesIO(b"NIK,Nama,Jenis Kelamin,Tanggal Lahir\n12345,Tanpa NIK,P,01/01/1990\n")
+    roster.name = "semua-salah.csv"
+    response = api("kupang", "post", "/imports", {"region": "5371"}, files={"file": roster})
+    assert response.status_code == 422, response.content
+    data = response.json()
+    assert (data["imported"], data["rejected"], data["errors_url"] is not None) == (0, 1, True)
+    assert data["errors"]["file"] == [data["detail"]] and "ditolak: 1" in data["detail"]
 
 
 def test_missing_file_is_a_422(api, world):

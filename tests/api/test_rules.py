@@ -16,7 +16,22 @@ def test_an_operator_cannot_add_a_national_version(api):
         "/rules/pu.jp.wage_cap/versions",
         {"effective_from": "2027-03-01", "value": "11600000", "source": "Surat BPJS"},
     )
-    assert response.status_code == 422 and "region_code" in response.json()["errors"]
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Anda tidak berhak menambah versi aturan untuk cakupan ini."}
+
+
+def test_a_forbidden_version_is_403_before_its_values_are_checked(api):
+    regional = {"effective_from": "2000-01-01", "value": "x", "source": "", "region": "5371"}
+    assert api("kupang", "post", "/rules/pu.jp.wage_cap/versions", regional).status_code == 403
+
+
+def test_a_bad_version_from_a_user_with_the_right_stays_422(api, world):
+    world.users["kupang"].is_superuser = True
+    world.users["kupang"].save()
+    bad = {"effective_from": "2000-01-01", "value": "x", "source": ""}
+    response = api("kupang", "post", "/rules/pu.jp.wage_cap/versions", bad)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"effective_from", "value", "source"}
 
 
 def test_quote(api):
