@@ -41,11 +41,14 @@ class Upload:
 def display_name(raw: str | None, fallback: str) -> str:
     """The name a user gave a file, safe to store and show; ``fallback`` when nothing usable is left."""
     base = re.split(r"[/\\]", raw or "")[-1]
-    kept = "".join(" " if c.isspace() else c for c in unicodedata.normalize("NFC", base) if _printable(c))
-    name = " ".join(kept.split())
+    kept = "".join(" " if c.isspace() else c for c in base if _printable(c))
+    name = unicodedata.normalize("NFC", " ".join(kept.split()))  # after the removals: they split pairs
     if not name.strip("."):
         return fallback
-    return _fit(name, MAX_NAME_BYTES)
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16:  # no extension, or a dot inside a long name
+        return shorten(name, "")
+    return shorten(stem, f".{extension}")
 
 
 def _printable(char: str) -> bool:
@@ -54,14 +57,8 @@ def _printable(char: str) -> bool:
     return char.isspace() or not unicodedata.category(char).startswith("C")
 
 
-def _fit(name: str, limit: int) -> str:
-    """``name`` cut to ``limit`` bytes of UTF-8 between characters, its extension kept."""
-    if len(name.encode()) <= limit:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if not dot or len(extension.encode()) > 16:
-        stem, extension = name, ""
-    tail = f".{extension}" if extension else ""
+def shorten(stem: str, tail: str, limit: int = MAX_NAME_BYTES) -> str:
+    """``stem`` cut between characters so that ``stem + tail`` is at most ``limit`` bytes of UTF-8."""
     room = limit - len(tail.encode())
     return stem.encode()[:room].decode(errors="ignore") + tail
 

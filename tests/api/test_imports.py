@@ -84,7 +84,8 @@ def test_unknown_unit_group_or_a_broken_file(api, world):
     response = api("kupang", "post", "/imports", {"region": "5371"}, files={"file": broken})
     assert response.status_code == 422 and response.json()["state"] == "failed"
     data = response.json()
-    assert data["detail"] == data["message"] == data["errors"]["file"][0] and "Traceback" not in data["detail"]
+    assert data["detail"] == data["message"] == data["errors"]["file"][0]
+    assert "Traceback" not in data["detail"]
 
 
 def test_a_file_whose_every_row_is_rejected_is_a_422_with_its_error_file(api, world):

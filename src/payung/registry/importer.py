@@ -355,8 +355,7 @@ def _expired_text(hours: int, lang: str) -> str:
 
 def error_download_name(batch: ImportBatch) -> str:
     """What the rejected rows' file is called when handed out: after the upload, in the reader's language."""
-    name = f"{Path(batch.filename).stem}-{_('baris-bermasalah')}.xlsx"
-    return uploads.display_name(name, fallback=f"{_('baris-bermasalah')}.xlsx")
+    return uploads.shorten(Path(batch.filename).stem, f"-{_('baris-bermasalah')}.xlsx")
 
 
 # --------------------------------------------------------------------------------------------- files
