@@ -73,7 +73,7 @@ def test_a_preview_nobody_commits_expires_and_its_files_go(client, login, world,
     assert batch.state == ImportBatch.State.EXPIRED and not batch.error_file
     assert not folder.exists() and not ImportIssue.objects.filter(batch=batch).exists()
     page = client.get(response.url).content.decode()
-    assert "kedaluwarsa" in page and "Simpan 1 baris" not in page
+    assert "kedaluwarsa" in page and "Simpan 1 baris" not in page and "Semua baris valid" not in page
     client.post(reverse("import_commit", args=[batch.pk]))
     assert not Person.objects.filter(name="Imanuel Tlonaen").exists()
 
