@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from payung.audit.models import AuditEvent
 from payung.registry import importer
 from payung.registry.models import ImportBatch
 from tests.registry.test_roster import GOOD, HEADER, write_csv
@@ -49,6 +50,8 @@ def test_the_command_expires_old_previews_only(tmp_path, media):
     assert (media / "imports" / str(fresh["batch"])).is_dir()
     expired = ImportBatch.objects.get(pk=old["batch"])
     assert "24 jam" in expired.message and expired.get_state_display() == "Kedaluwarsa"
+    event = AuditEvent.objects.get(action="import.expired")
+    assert (event.object_id, event.region_code, event.actor) == (str(old["batch"]), "5371", None)
 
 
 def test_a_shorter_lifetime_and_a_refused_one(tmp_path):

@@ -7,7 +7,7 @@ transaction through registry.bulk, or nothing at all. File-level problems fail t
 
 A preview nobody commits (the operator walked away, the process was killed between preview and commit)
 expires after PREVIEW_LIFETIME: ``expire`` runs before each upload, each commit and each listing (and as
-``payung imports expire``); it deletes the batch's issues and files and keeps the batch, marked expired.
+``payung import expire``); it deletes the batch's issues and files and keeps the batch, marked expired.
 """
 
 from __future__ import annotations
@@ -327,7 +327,7 @@ def expire(lifetime: dt.timedelta = PREVIEW_LIFETIME) -> int:
     stale = ImportBatch.objects.filter(state=ImportBatch.State.PREVIEW, created_at__lt=cutoff)
     texts = _both(partial(_expired_text, int(lifetime.total_seconds()) // 3600))
     expired = 0
-    for batch in stale.only("pk"):
+    for batch in stale.only("pk", "region_id"):
         expired += _expire(batch, texts)
     return expired
 
@@ -340,6 +340,7 @@ def _expire(batch: ImportBatch, texts: tuple[str, str]) -> int:
         )
         if changed:
             ImportIssue.objects.filter(batch_id=batch.pk).delete()
+            record(None, "import.expired", batch, reason=texts[0], channel="system")
     if changed:  # files last: a commit that claimed the batch first keeps them
         shutil.rmtree(_folder(batch), ignore_errors=True)
     return changed
