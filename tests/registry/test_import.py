@@ -59,7 +59,7 @@ def test_preview_writes_no_person_and_stores_issues(tmp_path, kupang, operator):
     assert (issue.line, issue.column, issue.severity) == (3, "NIK", "error")
     assert "notasi ilmiah" in issue.message
     assert batch.issues.filter(code="wage_invalid", column="Gaji").exists()
-    assert len(batch.sha256) == 64 and batch.error_file.endswith("r-ditolak.xlsx")
+    assert len(batch.sha256) == 64 and batch.error_file.endswith("/upload-ditolak.xlsx")
 
 
 def test_commit_after_preview_in_another_request(tmp_path, kupang, operator):
