@@ -20,6 +20,10 @@ from payung.registry.nik import compose
 GOOD = compose("537104", dt.date(1988, 7, 9), "L", 41)
 ROSTER = f"NIK,Nama,Jenis Kelamin,Tanggal Lahir\n{GOOD},Agustinus Lake,L,09/07/1988\n".encode()
 
+UNREADABLE = (
+    "Isi permintaan tidak dapat dibaca: rusak, tidak lengkap atau terlalu banyak bagian. "
+    "Kirim berkas sebagai multipart/form-data yang utuh."
+)
 # (name sent, display name stored)
 NAMES = [
     ("%%", "%%"),
@@ -87,9 +91,16 @@ def test_a_multipart_body_that_cannot_be_parsed_is_a_400(raw, path, kind):
     body, parameters = BODIES[kind]
     response = raw(path, body, f"multipart/form-data{parameters}")
     assert response.status_code == 400, response.content
-    assert response.json() == {
-        "detail": "Isi permintaan tidak dapat dibaca: kirim berkas sebagai multipart/form-data yang utuh."
-    }
+    assert response.json() == {"detail": UNREADABLE}
+
+
+def test_too_many_fields_or_files_is_a_400(raw):
+    fields = "&".join(f"f{n}=1" for n in range(1_001)).encode()  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert raw("/imports", fields, "application/x-www-form-urlencoded").json() == {"detail": UNREADABLE}
+    part = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nNIK\r\n'
+    files = part * 101 + b"--x--\r\n"  # over DATA_UPLOAD_MAX_NUMBER_FILES
+    response = raw("/imports", files, "multipart/form-data; boundary=x")
+    assert (response.status_code, response.json()) == (400, {"detail": UNREADABLE})
 
 
 def test_parts_without_a_usable_name_are_missing_fields(raw):

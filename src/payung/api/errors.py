@@ -43,7 +43,10 @@ def _schema_message(error: dict) -> str:
 
 
 def unreadable_body() -> str:
-    return _("Isi permintaan tidak dapat dibaca: kirim berkas sebagai multipart/form-data yang utuh.")
+    return _(
+        "Isi permintaan tidak dapat dibaca: rusak, tidak lengkap atau terlalu banyak bagian. "
+        "Kirim berkas sebagai multipart/form-data yang utuh."
+    )
 
 
 def _field(loc: tuple | list) -> str:
