@@ -65,7 +65,7 @@ def _answer(batch: ImportBatch) -> Status:
     body = _out(batch)
     if not _refused(batch):
         return Status(201, body)
-    reason = batch.text() or _("Semua baris ditolak; tidak ada yang disimpan.")
+    reason = batch.text()  # a failed or committed batch always has its message
     return Status(422, {**body, "detail": reason, "errors": {"file": [reason]}})
 
 
