@@ -6,9 +6,11 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from payung.audit.models import AuditEvent
+from payung.registry import importer
 from payung.registry.models import ImportBatch, Person
 from payung.registry.nik import compose
 
@@ -101,3 +103,12 @@ def test_a_file_whose_every_row_is_rejected_is_a_422_with_its_error_file(api, wo
 def test_missing_file_is_a_422(api, world):
     response = api("kupang", "post", "/imports", {"region": "5371"}, files={})
     assert response.status_code == 422 and response.json()["errors"]["file"] == ["Wajib diisi."]
+
+
+def test_a_stuck_preview_reads_as_expired(api, world):
+    batch = world.kupang.batch  # the world's batch, turned back into a preview nobody committed
+    old = timezone.now() - importer.PREVIEW_LIFETIME - dt.timedelta(minutes=1)
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.PREVIEW, created_at=old)
+    data = api("kupang", "get", f"/imports/{batch.pk}").json()
+    assert (data["state"], data["issues"], data["errors_url"]) == ("expired", [], None)
+    assert "kedaluwarsa" in data["message"]
