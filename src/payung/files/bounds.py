@@ -1,0 +1,232 @@
+"""How big a workbook may be, checked before any reader allocates for it (decision 0012, "Files").
+
+calamine (under fastexcel and python-calamine) allocates rows x columns of its sheet's bounding box before
+it reads a cell, and that box is set by the largest cell reference, not by how many cells there are: one
+cell at XFD1048576 in a 5 KB file asks for 512 GiB. So an XLSX is checked first by streaming its XML
+through a capped decompressor (the sizes the zip declares are only a first refusal, never trusted): the
+unpacked bytes, the sheet's <dimension>, every row and cell reference, rows and cells without a
+reference (calamine places them one after the other), and the shared strings (at most one per cell).
+A legacy .xls cannot be bounded this way; its format caps a sheet at 65,536 rows x 256 columns and the
+upload size limit bounds the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MAX_ROWS = 1_000_100  # a million data rows under a header and a few title lines
+MAX_COLUMNS = 200  # a roster has ~25 columns; Excel's XFD is 16,384
+MAX_CELLS = 30_000_000  # a million rows of 30 columns: about 1 GB in calamine
+MAX_UNPACKED_BYTES = 1 << 30  # the XML of a million-row sheet is ~700 MB
+MAX_RATIO = 100  # unpacked / packed bytes; real sheets pack ~10x, the probe's bomb 143x
+RATIO_FLOOR = 16 << 20  # below this much XML any ratio is harmless
+_CHUNK = 1 << 20
+
+
+class Refused(ValueError):
+    """The workbook is over a limit (``code``: sheet_too_large, unpacked_too_large) or not a zip (corrupt)."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _too_large(rows: int, columns: int) -> Refused:
+    return Refused("sheet_too_large", rows=rows, columns=columns, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+
+
+def check_box(rows: int, columns: int) -> None:
+    """Refuse a sheet whose bounding box (what calamine allocates) is over the limits."""
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise _too_large(rows, columns)
+
+
+# ------------------------------------------------------------------------------- references as patterns
+def _digits_above(n: int) -> str:
+    """A pattern for decimal numbers (leading zeros allowed) greater than n."""
+    text = str(n)
+    options = [rf"[1-9]\d{{{len(text)},}}"]
+    options += [rf"{text[:i]}[{int(d) + 1}-9]\d{{{len(text) - i - 1}}}"
+                for i, d in enumerate(text) if d != "9"]  # fmt: skip
+    return "0*(?:" + "|".join(options) + ")"
+
+
+def column_letters(number: int) -> str:
+    """1 -> A, 27 -> AA (Excel's bijective base 26)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _letters_above(n: int) -> str:
+    """A pattern for column letters after column n (same-length names compare as text)."""
+    text = column_letters(n)
+    options = [rf"[A-Z]{{{len(text) + 1},}}"]
+    options += [rf"{text[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{len(text) - i - 1}}}"
+                for i, c in enumerate(text) if c != "Z"]  # fmt: skip
+    return "(?:" + "|".join(options) + ")" if n else "[A-Z]+"
+
+
+@lru_cache(maxsize=256)
+def _row_above(n: int) -> re.Pattern[bytes]:
+    return re.compile(rf""" r="[A-Za-z]*({_digits_above(n)})\"""".encode())
+
+
+@lru_cache(maxsize=256)
+def _column_above(n: int) -> re.Pattern[bytes]:
+    return re.compile(rf""" r="({_letters_above(n)})[0-9]""".encode(), re.IGNORECASE)
+
+
+# Excel and the libraries write <c r="A1" ...>, counted here with bytes.count. Chunks with other spellings
+# XML allows (and calamine reads): prefixes, r not first, single quotes, spaces, no r, are rewritten to it
+# with slower regexes, and their cells without r counted one by one.
+_ODD_REF = re.compile(rb"""\sr\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_PREFIX = re.compile(rb"<(/?)\w+:(c|row|si|dimension)(?=[\s/>])")
+_UNREFERENCED_CELL = re.compile(rb'<c(?![^>]*\sr=")[\s/>]')
+_UNREFERENCED_ROW = re.compile(rb'<row(?![^>]*\sr=")[\s/>]')
+_DIMENSION = re.compile(rb'<dimension\s[^>]*?ref="[A-Za-z]*\d*:?([A-Za-z]+)(\d+)"')
+
+
+def _plain(xml: bytes) -> bytes:
+    """The chunk in the one spelling the fast counts expect."""
+    xml = _PREFIX.sub(rb"<\1\2", xml) if b":c" in xml or b":row" in xml or b":si" in xml else xml
+    return _ODD_REF.sub(lambda m: b' r="' + (m[1] if m[1] is not None else m[2]) + b'"', xml)
+
+
+def _unreferenced(xml: bytes, tag: bytes, others: int = 0) -> bool:
+    """Whether some <tag> has no r="..." first (``others``: other tags starting with the same letters)."""
+    return xml.count(b"<" + tag) - others != xml.count(b"<" + tag + b' r="')
+
+
+# ----------------------------------------------------------------------------------------- sheet scan
+@dataclass
+class _Extent:
+    """What calamine's box for one sheet will be, as far as the XML read so far tells."""
+
+    rows: int = 0  # the largest row referenced
+    columns: int = 0  # the largest column referenced
+    unreferenced_rows: int = 0  # <row> without r: placed after the one before
+    widest_unreferenced: int = 0  # most cells without r in one row
+    cells: int = 0
+
+    def check(self) -> None:
+        rows = self.rows + self.unreferenced_rows
+        check_box(rows, self.columns + self.widest_unreferenced)
+
+    def read(self, xml: bytes, first: bool) -> None:
+        if b":c" in xml or b":row" in xml or _unreferenced(xml, b"c", xml.count(b"<co")):
+            xml = _plain(xml)
+            self.widest_unreferenced = max(self.widest_unreferenced, _widest_row(xml))
+        if first and (found := _DIMENSION.search(xml)):
+            check_box(int(found[2]), column_number(found[1].decode()))
+        self.cells += xml.count(b"<c") - xml.count(b"<co")
+        if _unreferenced(xml, b"row"):
+            self.unreferenced_rows += len(_UNREFERENCED_ROW.findall(xml))
+        last = xml.rfind(b'<row r="')
+        if last >= 0 and (found := re.match(rb'<row r="(\d{1,12})"', xml[last : last + 30])):
+            self.rows = max(self.rows, int(found[1]))
+        self.rows = self._largest(xml, self.rows, _row_above, int)
+        self.columns = self._largest(xml, self.columns, _column_above, lambda m: column_number(m.decode()))
+        self.check()
+
+    @staticmethod
+    def _largest(xml: bytes, known: int, above, value) -> int:
+        """The largest reference: search for one above the largest so far, from where the last was found.
+        Each search is a C scan; it repeats only when the maximum grows."""
+        position = 0
+        while found := above(known).search(xml, position):
+            known, position = value(found[1]), found.end()
+            if known > MAX_CELLS:  # past every limit: no need to know by how much
+                break
+        return known
+
+
+def _widest_row(xml: bytes) -> int:
+    """Most cells without r in one row (a slow path: only files that leave r out come here)."""
+    return max(len(_UNREFERENCED_CELL.findall(row)) for row in xml.split(b"</row>"))
+
+
+class _Budget:
+    """Unpacked bytes left for the whole archive."""
+
+    def __init__(self, packed: int) -> None:
+        self.left = min(MAX_UNPACKED_BYTES, max(RATIO_FLOOR, MAX_RATIO * packed))
+        self.limit = self.left
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise Refused("unpacked_too_large", limit=self.limit >> 20)
+
+
+def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget):
+    """The member's bytes in chunks ending at a '>', so no tag is cut in two; never more than the budget."""
+    carry = b""
+    with archive.open(info) as member:
+        while chunk := member.read(_CHUNK):
+            budget.spend(len(chunk))
+            data = carry + chunk
+            cut = data.rfind(b">") + 1
+            if cut == 0 and len(data) < _CHUNK * 4:
+                carry = data
+                continue
+            carry = data[cut:] if cut else b""
+            yield data[:cut] if cut else data
+    if carry:
+        yield carry
+
+
+def check_xlsx(path: str | Path) -> None:
+    """Refuse an XLSX over the limits before a reader opens it. Raises Refused."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive, _Budget(path.stat().st_size))
+    except Refused:
+        raise
+    except Exception as exc:  # BadZipFile, zlib.error, EOFError...: damage anywhere in the archive
+        raise Refused("corrupt") from exc
+
+
+def _check_archive(archive: zipfile.ZipFile, budget: _Budget) -> None:
+    """Every XML part is unpacked through the budget; sheets are measured, shared strings counted."""
+    members = [info for info in archive.infolist() if info.filename.lower().endswith((".xml", ".rels"))]
+    if sum(info.file_size for info in archive.infolist()) > budget.left:
+        raise Refused("unpacked_too_large", limit=budget.limit >> 20)
+    cells, strings = 0, 0
+    for info in members:
+        name = info.filename.lower()
+        if name.startswith("xl/worksheets/"):
+            cells += _sheet_cells(archive, info, budget)
+        elif name.endswith("sharedstrings.xml"):
+            strings += sum(_strings(xml) for xml in _stream(archive, info, budget))
+        else:
+            for _xml in _stream(archive, info, budget):
+                pass
+    if strings > cells + 1000:  # each shared string is some cell's: more strings than cells is a bomb
+        raise _too_large(strings, 1)
+
+
+def _strings(xml: bytes) -> int:
+    xml = _PREFIX.sub(rb"<\1\2", xml) if b":si" in xml else xml
+    return xml.count(b"<si>") + xml.count(b"<si ") + xml.count(b"<si/>")
+
+
+def _sheet_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> int:
+    extent = _Extent()
+    for index, xml in enumerate(_stream(archive, info, budget)):
+        extent.read(xml, first=index == 0)
+    return extent.cells
