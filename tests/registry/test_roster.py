@@ -14,8 +14,8 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from payung.registry import headers, parsing, reading, roster, workbooks
 from payung.registry import nik as niks
-from payung.registry import roster
 
 TODAY = dt.date(2026, 1, 15)
 # A valid NIK of Kota Kupang (537101 = Alak): a woman born 30 April 1985 (day 30 + 40 = 70), sequence 0001.
@@ -43,7 +43,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def check(path: Path, **options) -> roster.Checked:
-    return roster.validate(roster.read(path), today=TODAY, **options)
+    return roster.validate(reading.read(path), today=TODAY, **options)
 
 
 def codes(checked: roster.Checked, line: int) -> list[str]:
@@ -52,17 +52,17 @@ def codes(checked: roster.Checked, line: int) -> list[str]:
 
 def problem(path: Path, **options) -> roster.FileProblem:
     with pytest.raises(roster.FileProblem) as caught:
-        roster.read(path, **options)
+        reading.read(path, **options)
     return caught.value
 
 
 # ------------------------------------------------------------------------------------------- headers
 @pytest.mark.parametrize(
-    ("column", "alias"), [(c, a) for c, aliases in roster.ALIASES.items() for a in aliases]
+    ("column", "alias"), [(c, a) for c, aliases in headers.ALIASES.items() for a in aliases]
 )
 def test_every_alias_names_its_column(column, alias):
-    assert roster.canonical_column(alias) == column
-    assert roster.canonical_column(f"  {alias.upper()} ") == column
+    assert headers.canonical_column(alias) == column
+    assert headers.canonical_column(f"  {alias.upper()} ") == column
 
 
 @pytest.mark.parametrize(
@@ -149,14 +149,14 @@ def test_header_row_is_found_below_title_rows_and_lines_are_excel_lines(tmp_path
     ],
 )
 def test_date_formats(text, expected):
-    assert roster.parse_date(text) == expected
+    assert parsing.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
     "text", ["31/02/1985", "04/30/1985", "1985", "30 Foo 1985", "kemarin", "30/04/85", ""]
 )
 def test_unreadable_dates(text):
-    assert roster.parse_date(text) is None
+    assert parsing.parse_date(text) is None
 
 
 DATES = st.dates(dt.date(1927, 6, 1), dt.date(2099, 12, 31))
@@ -177,7 +177,7 @@ FORMATS = [
 
 @given(DATES, st.sampled_from(FORMATS))
 def test_date_parser_reads_back_every_written_format(day, fmt):
-    assert roster.parse_date(fmt(day)) == day
+    assert parsing.parse_date(fmt(day)) == day
 
 
 def test_real_date_cells_and_serial_numbers_in_xlsx(tmp_path):
@@ -195,7 +195,7 @@ def test_real_date_cells_and_serial_numbers_in_xlsx(tmp_path):
      ("IDR 750,000.00", 750_000)],
 )  # fmt: skip
 def test_wage_formats(text, expected):
-    assert roster.parse_wage(text) == expected
+    assert parsing.parse_wage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -204,12 +204,12 @@ def test_wage_formats(text, expected):
      ("1000000000000", "wage_range"), ("2.500.000,50", "wage_fraction"), ("1e6", "wage_invalid")],
 )  # fmt: skip
 def test_bad_wages(text, code):
-    with pytest.raises(roster.WageError) as caught:
-        roster.parse_wage(text)
+    with pytest.raises(parsing.WageError) as caught:
+        parsing.parse_wage(text)
     assert caught.value.code == code
 
 
-@given(st.integers(0, roster.MAX_WAGE - 1), st.sampled_from(["plain", "dots", "commas", "rp", "float"]))
+@given(st.integers(0, parsing.MAX_WAGE - 1), st.sampled_from(["plain", "dots", "commas", "rp", "float"]))
 def test_wage_parser_reads_back_every_written_format(amount, style):
     text = {
         "plain": str(amount),
@@ -218,7 +218,7 @@ def test_wage_parser_reads_back_every_written_format(amount, style):
         "rp": "Rp " + f"{amount:,}".replace(",", ".") + ",-",
         "float": f"{amount}.0",
     }[style]
-    assert roster.parse_wage(text) == amount
+    assert parsing.parse_wage(text) == amount
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_wage_parser_reads_back_every_written_format(amount, style):
      ("F", "P"), ("laki laki", "L"), ("WANITA", "P"), ("x", None)],
 )  # fmt: skip
 def test_sex_spellings(text, sex):
-    assert roster.parse_sex(text) == sex
+    assert parsing.parse_sex(text) == sex
 
 
 # ------------------------------------------------------------------------------------- row validation
@@ -261,7 +261,7 @@ def test_each_bad_row_gets_line_column_and_reason(tmp_path):
 def test_messages_in_english(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEADER, ["123", "", "30/04/1985", "P", "1", "X"]])
     messages = (
-        roster.validate(roster.read(path), lang="en", today=TODAY).issues.get_column("message").to_list()
+        roster.validate(reading.read(path), lang="en", today=TODAY).issues.get_column("message").to_list()
     )
     assert messages == ["NIK must have 16 digits, not 3.", "Nama is required."]
 
@@ -488,7 +488,7 @@ def test_fast_and_typed_xlsx_reads_agree(tmp_path_factory, body, titles):
             elif value is not None:
                 sheet.write_number(r, c, value)
     book.close()
-    fast, typed = roster._read_xlsx(path), roster._read_excel(path)
+    fast, typed = workbooks.read_xlsx(path), workbooks.read_excel(path)
     assert (fast.headers, fast.header_line, fast.columns) == (typed.headers, typed.header_line, typed.columns)
     assert texts(fast.frame) == texts(typed.frame)
 
@@ -512,7 +512,7 @@ def test_leading_blank_rows_and_column_keep_excel_lines(tmp_path):
     sheet.write_row(3, 1, GOOD[0])
     sheet.write_row(4, 1, [NIK_M, "", "30/04/1985", "L", "1", "X"])
     book.close()
-    assert not roster._scan_xlsx(tmp_path / "r.xlsx").typed  # fastexcel's way
+    assert not workbooks._scan_xlsx(tmp_path / "r.xlsx").typed  # fastexcel's way
     checked = check(tmp_path / "r.xlsx")
     assert checked.sheet.header_line == 3 and codes(checked, 4) == [] and codes(checked, 5) == ["required"]
 

@@ -1,0 +1,103 @@
+"""A roster file (XLSX, XLS, CSV) into a ``Sheet`` of text cells; ``FileProblem`` when it cannot be used."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+
+from payung.registry import workbooks
+from payung.registry.headers import (
+    MAX_TITLE_ROWS,
+    Sheet,
+    canonical_column,
+    find_header,
+    refuse_two_row_header,
+)
+from payung.registry.problems import FileProblem
+
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+def read(path: str | Path, *, filename: str = "", max_bytes: int | None = None) -> Sheet:
+    """Read the first sheet of an Excel file or a CSV into a ``Sheet``; raise ``FileProblem`` if unusable."""
+    path = Path(path)
+    size = path.stat().st_size
+    refuse_too_large(size, max_bytes)
+    if size == 0:
+        raise FileProblem("empty_file")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    suffix = Path(filename or path.name).suffix.lower()
+    if head.startswith(workbooks.ZIP):
+        sheet = workbooks.read_xlsx(path)
+    elif head.startswith(workbooks.OLE):
+        workbooks.refuse_encrypted(path)
+        sheet = workbooks.read_excel(path)
+    elif suffix in _EXCEL_SUFFIXES:
+        raise FileProblem("corrupt")
+    else:
+        sheet = _read_csv(path.read_bytes())
+    return sheet
+
+
+def refuse_too_large(size: int, max_bytes: int | None) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise FileProblem("too_large", size=_mb(size), limit=_mb(max_bytes))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_048_576:.1f}"
+
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+def _read_csv(data: bytes) -> Sheet:
+    text = _decode(data)
+    start = data[: 64 * 1024].decode("utf-8-sig", errors="ignore") if text is None else text[: 64 * 1024]
+    head = start.splitlines()[:MAX_TITLE_ROWS]
+    separator, rows = _sniff(head)
+    index, columns = find_header(rows)
+    refuse_two_row_header(rows, index, columns)
+    headers = rows[index]
+    source = data if text is None else text.encode("utf-8")
+    try:
+        frame = pl.read_csv(
+            source, separator=separator, skip_lines=index, has_header=True, infer_schema=False,
+            truncate_ragged_lines=True, raise_if_empty=False, encoding="utf8",
+        )  # fmt: skip
+    except pl.exceptions.PolarsError as exc:
+        raise FileProblem("csv_invalid") from exc
+    frame = frame.select(pl.nth(range(min(len(headers), frame.width))))
+    frame = frame.rename({old: f"c{i}" for i, old in enumerate(frame.columns)})
+    return Sheet(headers[: frame.width], frame, index + 1, columns)
+
+
+def _decode(data: bytes) -> str | None:
+    """None when the bytes are UTF-8 (polars reads them as they are); else Windows-1252 text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:65536]:
+        raise FileProblem("encoding")
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise FileProblem("encoding") from exc
+
+
+def _sniff(lines: list[str]) -> tuple[str, list[list[str]]]:
+    """The delimiter under which some early line reads as the most known headers."""
+    best: tuple[int, str, list[list[str]]] = (-1, ",", [])
+    for separator in _DELIMITERS:
+        rows = list(csv.reader(lines if lines else [""], delimiter=separator))
+        score = max((sum(canonical_column(c) is not None for c in row) for row in rows), default=0)
+        if score > best[0]:
+            best = (score, separator, rows)
+    rows = best[2]
+    if not any(any(c.strip() for c in row) for row in rows):
+        raise FileProblem("empty_file")
+    return best[1], rows
