@@ -73,6 +73,7 @@ def header(head: list[list[str]], merged: list) -> tuple[int, dict[str, int]]:
     refuse_two_row_header(head, index, columns)
     return index, columns
 
+
 def find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     """The first row naming the NIK column and at least one other known column."""
     for index, row in enumerate(rows):

@@ -50,6 +50,7 @@ def refuse_too_large(size: int, max_bytes: int | None) -> None:
 def _mb(size: int) -> str:
     return f"{size / 1_048_576:.1f}"
 
+
 _DELIMITERS = (";", ",", "\t", "|")
 
 

@@ -213,6 +213,7 @@ def _calamine_sheet(rows: list[list], merged: list) -> Sheet:
     )
     return Sheet(head[index], frame, index + 1, columns)
 
+
 def _present(cell: object) -> bool:
     return cell is not None and cell != ""
 
