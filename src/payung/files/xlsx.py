@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
+from xlsxwriter import Workbook
 
 SAFE = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-def workbook(path: str | Path, **options: object) -> xlsxwriter.Workbook:
+def workbook(path: str | Path, **options: object) -> Workbook:
     """An xlsxwriter Workbook at ``path`` (``options`` as xlsxwriter's) that never reads data as a formula."""
-    return xlsxwriter.Workbook(str(path), {**options, **SAFE})
+    return Workbook(str(path), {**options, **SAFE})
