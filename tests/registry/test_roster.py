@@ -146,6 +146,8 @@ def test_header_row_is_found_below_title_rows_and_lines_are_excel_lines(tmp_path
         ("31167", dt.date(1985, 4, 30)),  # Excel serial
         ("31167.0", dt.date(1985, 4, 30)),
         ("1985-04-30 00:00:00", dt.date(1985, 4, 30)),
+        ("30/04/1985 00:00:00", dt.date(1985, 4, 30)),  # Excel's text export of a date cell
+        ("30-04-1985 00:00", dt.date(1985, 4, 30)),
     ],
 )
 def test_date_formats(text, expected):
@@ -153,7 +155,8 @@ def test_date_formats(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["31/02/1985", "04/30/1985", "1985", "30 Foo 1985", "kemarin", "30/04/85", ""]
+    "text",
+    ["31/02/1985", "04/30/1985", "1985", "30 Foo 1985", "kemarin", "30/04/85", "", "30/04/1985 13:45:00"],
 )
 def test_unreadable_dates(text):
     assert parsing.parse_date(text) is None
@@ -178,6 +181,22 @@ FORMATS = [
 @given(DATES, st.sampled_from(FORMATS))
 def test_date_parser_reads_back_every_written_format(day, fmt):
     assert parsing.parse_date(fmt(day)) == day
+
+
+NUMERIC = FORMATS[:4]  # day/month/year and ISO forms, the ones a text export writes with a time
+MIDNIGHTS = [" 00:00:00", " 00:00", "T00:00:00", " 00:00:00.000", " 0:00:00"]
+
+
+@given(DATES, st.sampled_from(NUMERIC), st.sampled_from(MIDNIGHTS))
+def test_numeric_dates_with_the_midnight_a_text_export_adds(day, fmt, midnight):
+    assert parsing.parse_date(fmt(day) + midnight) == day
+
+
+@given(DATES, st.sampled_from(NUMERIC), st.times().map(lambda t: t.replace(microsecond=0)))
+def test_a_date_with_another_time_is_not_a_date(day, fmt, time):
+    """Only midnight is a date cell's own time; any other means the value is something else."""
+    expected = day if time == dt.time() else None
+    assert parsing.parse_date(f"{fmt(day)} {time:%H:%M:%S}") == expected
 
 
 def test_real_date_cells_and_serial_numbers_in_xlsx(tmp_path):
@@ -392,16 +411,26 @@ def test_two_row_header(tmp_path, rows):
     assert problem(write_xlsx(tmp_path / "r.xlsx", rows)).code == "two_row_header"
 
 
-def test_merged_header_cells(tmp_path):
+@pytest.mark.parametrize(
+    ("rows", "cells", "header"),
+    [
+        ([["NIK", "Nama", "Tanggal Lahir", ""], [NIK_F, "Maria", "30/04/1985", ""]], "C1:D1",
+         "Tanggal Lahir"),
+        ([["NIK", "Nama", "Tanggal Lahir"], ["", "", ""], [NIK_F, "Maria", "30/04/1985"]], "A1:A2", "NIK"),
+    ],
+)  # fmt: skip
+def test_merged_header_cells_are_named(tmp_path, rows, cells, header):
+    """Said as merged, with where: not as a two-row header or a missing column (issue 14, item 8)."""
     path = tmp_path / "r.xlsx"
     book = openpyxl.Workbook()
-    sheet = book.active
-    for row in [["NIK", "Nama", "Tanggal Lahir", ""], [NIK_F, "Maria", "30/04/1985", ""]]:
-        sheet.append(row)
-    sheet.merge_cells("C1:D1")
+    for row in rows:
+        book.active.append(row)
+    book.active.merge_cells(cells)
     book.save(path)
     found = problem(path)
-    assert found.code == "two_row_header" and "baris 1" in found.text()
+    assert found.code == "merged_header"
+    assert f"'{header}' ada di sel gabungan {cells}" in found.text()
+    assert f"'{header}' is in merged cells {cells}" in found.text("en")
 
 
 def test_formulas_without_stored_values(tmp_path):

@@ -217,7 +217,7 @@ def _check_archive(archive: zipfile.ZipFile, budget: _Budget) -> None:
             for _xml in _stream(archive, info, budget):
                 pass
     if strings > cells + 1000:  # each shared string is some cell's: more strings than cells is a bomb
-        raise _too_large(strings, 1)
+        raise Refused("corrupt")
 
 
 def _strings(xml: bytes) -> int:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from payung.files.bounds import column_letters
 from payung.registry.problems import FileProblem
 
 # Canonical column -> header spellings operators use. The one place to add a spelling.
@@ -67,11 +68,23 @@ class Sheet:
 
 def header(head: list[list[str]], merged: list) -> tuple[int, dict[str, int]]:
     """The header row and its canonical columns; a header in merged cells or on two rows is refused."""
+    _refuse_merged_header(head, merged)
     index, columns = find_header(head)
     if any(top[0] <= index <= bottom[0] and top != bottom for top, bottom in merged):
         raise FileProblem("two_row_header", line=index + 1)
     refuse_two_row_header(head, index, columns)
     return index, columns
+
+
+def _refuse_merged_header(head: list[list[str]], merged: list) -> None:
+    """A known header in merged cells: which column it names cannot be told, and the columns beside it
+    would read as missing. Say which cells, before any 'missing column' message misleads."""
+    for (top, left), (bottom, right) in merged:
+        row = head[top] if top < len(head) else []
+        text = row[left] if left < len(row) else ""
+        if (top, left) != (bottom, right) and canonical_column(text):
+            cells = f"{column_letters(left + 1)}{top + 1}:{column_letters(right + 1)}{bottom + 1}"
+            raise FileProblem("merged_header", header=str(text).strip(), cells=cells)
 
 
 def find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:

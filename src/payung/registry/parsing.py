@@ -24,8 +24,9 @@ MONTHS = {
     "october": 10, "november": 11, "nopember": 11, "nov": 11, "nop": 11, "desember": 12, "des": 12,
     "dec": 12, "december": 12,
 }  # fmt: skip
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_YMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
+_MIDNIGHT = r"(?:[ t]0?0:00(?::00(?:\.0+)?)?)?"  # a date cell exported as text carries its time
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _MIDNIGHT)
+_YMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})" + _MIDNIGHT)
 _D_MONTH_Y = re.compile(r"(\d{1,2})[\s.-]*([a-z]+)\.?[\s.,-]*(\d{4})")
 _SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 system, past its 1900-02-29 bug

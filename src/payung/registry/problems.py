@@ -61,6 +61,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The column headers span two rows or merged cells (line {line}). Use one header row with one "
         "header per column and no merged cells.",
     ),
+    "merged_header": (
+        "Judul kolom '{header}' ada di sel gabungan {cells}. Pisahkan sel gabungan itu (Beranda > Gabung & "
+        "Tengahkan) sehingga setiap judul berada di atas satu kolom.",
+        "The column header '{header}' is in merged cells {cells}. Unmerge them (Home > Merge & Center) so "
+        "that each header sits above one column.",
+    ),
     "formula": (
         "Sel {cell} berisi rumus tanpa nilai tersimpan. Buka berkas di Excel lalu simpan ulang, atau salin "
         "lalu 'Tempel Nilai'.",

@@ -55,6 +55,8 @@ _DELIMITERS = (";", ",", "\t", "|")
 
 
 def _read_csv(data: bytes) -> Sheet:
+    if b"\r" in data and b"\n" not in data:  # old Mac Excel's CR-only lines, which polars reads as one line
+        data = data.replace(b"\r", b"\n")
     text = _decode(data)
     start = data[: 64 * 1024].decode("utf-8-sig", errors="ignore") if text is None else text[: 64 * 1024]
     head = start.splitlines()[:MAX_TITLE_ROWS]
