@@ -10,9 +10,7 @@ changes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -267,13 +265,7 @@ def _read_cells(path: Path, filename: str) -> list[list[str]]:
         return [[_cell(c) for c in row] for row in rows]
     if Path(filename or path.name).suffix.lower() in {".xlsx", ".xls", ".xlsm"}:
         raise FileProblem("corrupt")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sample = "\n".join(text.splitlines()[:MAX_HEADER_ROWS])
-    delimiter = max((";", ",", "\t", "|"), key=sample.count)
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return reading.text_rows(data, lambda cell: headers.normalise_header(cell) in _BY_HEADER)
 
 
 _BY_HEADER = {headers.normalise_header(a): column for column, names in REPLY_ALIASES.items() for a in names}

@@ -72,12 +72,20 @@ def column_number(letters: str) -> int:
 
 
 def _letters_above(n: int) -> str:
-    """A pattern for column letters after column n (same-length names compare as text)."""
+    """A pattern for column letters after column n, either case (same-length names compare as text)."""
     text = column_letters(n)
-    options = [rf"[A-Z]{{{len(text) + 1},}}"]
-    options += [rf"{text[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{len(text) - i - 1}}}"
-                for i, c in enumerate(text) if c != "Z"]  # fmt: skip
-    return "(?:" + "|".join(options) + ")" if n else "[A-Z]+"
+    options = [rf"[A-Za-z]{{{len(text) + 1},}}"]
+    for i, letter in enumerate(text):
+        if letter != "Z":
+            same = "".join(f"[{p}{p.lower()}]" for p in text[:i])
+            options.append(rf"{same}[{_after(letter)}][A-Za-z]{{{len(text) - i - 1}}}")
+    return "(?:" + "|".join(options) + ")" if n else "[A-Za-z]+"
+
+
+def _after(letter: str) -> str:
+    """A class of the letters after ``letter``, either case."""
+    first = chr(ord(letter) + 1)
+    return f"{first}-Z{first.lower()}-z"
 
 
 @lru_cache(maxsize=256)
@@ -87,7 +95,8 @@ def _row_above(n: int) -> re.Pattern[bytes]:
 
 @lru_cache(maxsize=256)
 def _column_above(n: int) -> re.Pattern[bytes]:
-    return re.compile(rf""" r="({_letters_above(n)})[0-9]""".encode(), re.IGNORECASE)
+    return re.compile(rf""" r="({_letters_above(n)})[0-9]""".encode())  # no IGNORECASE: it stops sre's
+    # fast search for the literal ' r="'
 
 
 # Excel and the libraries write <c r="A1" ...>, counted here with bytes.count. Chunks with other spellings
@@ -106,11 +115,6 @@ def _plain(xml: bytes) -> bytes:
     return _ODD_REF.sub(lambda m: b' r="' + (m[1] if m[1] is not None else m[2]) + b'"', xml)
 
 
-def _unreferenced(xml: bytes, tag: bytes, others: int = 0) -> bool:
-    """Whether some <tag> has no r="..." first (``others``: other tags starting with the same letters)."""
-    return xml.count(b"<" + tag) - others != xml.count(b"<" + tag + b' r="')
-
-
 # ----------------------------------------------------------------------------------------- sheet scan
 @dataclass
 class _Extent:
@@ -127,13 +131,16 @@ class _Extent:
         check_box(rows, self.columns + self.widest_unreferenced)
 
     def read(self, xml: bytes, first: bool) -> None:
-        if b":c" in xml or b":row" in xml or _unreferenced(xml, b"c", xml.count(b"<co")):
+        cells, referenced = xml.count(b"<c"), xml.count(b'<c r="')
+        if cells != referenced:
+            cells -= xml.count(b"<co")  # <cols>, <col>: not cells
+        if cells != referenced or b":c" in xml or b":row" in xml:
             xml = _plain(xml)
             self.widest_unreferenced = max(self.widest_unreferenced, _widest_row(xml))
+        self.cells += cells
         if first and (found := _DIMENSION.search(xml)):
             check_box(int(found[2]), column_number(found[1].decode()))
-        self.cells += xml.count(b"<c") - xml.count(b"<co")
-        if _unreferenced(xml, b"row"):
+        if xml.count(b"<row") != xml.count(b'<row r="'):
             self.unreferenced_rows += len(_UNREFERENCED_ROW.findall(xml))
         last = xml.rfind(b'<row r="')
         if last >= 0 and (found := re.match(rb'<row r="(\d{1,12})"', xml[last : last + 30])):

@@ -13,7 +13,6 @@ an unreadable wage must not hide a person); the findings then show the original 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -118,7 +117,7 @@ def _read_any_header(path: Path) -> headers.Sheet:
     if head.startswith((workbooks.ZIP, workbooks.OLE)):
         rows = _excel_rows(path)
     else:
-        rows = _csv_rows(path.read_bytes())
+        rows = reading.text_rows(path.read_bytes(), canonical_column)
     for index, row in enumerate(rows[: headers.MAX_TITLE_ROWS]):
         found = {canonical_column(cell) for cell in row} - {None}
         if found & set(IDENTIFIERS) and len(found) >= 2:  # read() then says which column is missing
@@ -143,26 +142,6 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return "" if cell is None else str(cell).strip()
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
-        raise FileProblem("empty_file")
-
-    def known(separator: str) -> int:
-        rows = csv.reader(lines[: headers.MAX_TITLE_ROWS], delimiter=separator)
-        return max((sum(canonical_column(c) is not None for c in row) for row in rows), default=0)
-
-    separator = max((";", ",", "\t", "|"), key=known)
-    try:
-        return [[c.strip() for c in row] for row in csv.reader(lines, delimiter=separator)]
-    except csv.Error as exc:
-        raise FileProblem("csv_invalid") from exc
 
 
 # ------------------------------------------------------------------------------------------------ values

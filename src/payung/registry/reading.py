@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -77,6 +79,20 @@ def _read_csv(data: bytes) -> Sheet:
     return Sheet(headers[: frame.width], frame, index + 1, columns)
 
 
+def text_rows(data: bytes, known: Callable[[str], object]) -> list[list[str]]:
+    """Every row of a CSV as stripped cells, for the readers that take rows as they are (BPJS lists and
+    replies): the roster's decoding and refusals, its delimiter sniffed by ``known`` header cells."""
+    text = _decode(data)
+    text = data.decode("utf-8-sig") if text is None else text
+    separator, _rows = _sniff(text.splitlines()[:MAX_TITLE_ROWS], known)
+    try:
+        return [
+            [c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        ]
+    except csv.Error as exc:
+        raise FileProblem("csv_invalid") from exc
+
+
 def _decode(data: bytes) -> str | None:
     """None when the bytes are UTF-8 (polars reads them as they are); else Windows-1252 text."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:65536]:
@@ -92,12 +108,14 @@ def _decode(data: bytes) -> str | None:
         raise FileProblem("encoding") from exc
 
 
-def _sniff(lines: list[str]) -> tuple[str, list[list[str]]]:
+def _sniff(
+    lines: list[str], known: Callable[[str], object] = canonical_column
+) -> tuple[str, list[list[str]]]:
     """The delimiter under which some early line reads as the most known headers."""
     best: tuple[int, str, list[list[str]]] = (-1, ",", [])
     for separator in _DELIMITERS:
         rows = list(csv.reader(lines if lines else [""], delimiter=separator))
-        score = max((sum(canonical_column(c) is not None for c in row) for row in rows), default=0)
+        score = max((sum(bool(known(c)) for c in row) for row in rows), default=0)
         if score > best[0]:
             best = (score, separator, rows)
     rows = best[2]
