@@ -20,7 +20,7 @@ from pathlib import Path
 
 MAX_ROWS = 1_000_100  # a million data rows under a header and a few title lines
 MAX_COLUMNS = 200  # a roster has ~25 columns; Excel's XFD is 16,384
-MAX_CELLS = 30_000_000  # a million rows of 30 columns: about 1 GB in calamine
+MAX_CELLS = MAX_ROWS * 30  # a million rows of 30 columns: about 1 GB in calamine
 MAX_UNPACKED_BYTES = 1 << 30  # the XML of a million-row sheet is ~700 MB
 MAX_RATIO = 100  # unpacked / packed bytes; real sheets pack ~10x, the probe's bomb 143x
 RATIO_FLOOR = 16 << 20  # below this much XML any ratio is harmless
@@ -36,7 +36,8 @@ class Refused(ValueError):
 
 
 def _too_large(rows: int, columns: int) -> Refused:
-    return Refused("sheet_too_large", rows=rows, columns=columns, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    limits = {"max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS, "max_cells": MAX_CELLS}
+    return Refused("sheet_too_large", rows=rows, columns=columns, **limits)
 
 
 def check_box(rows: int, columns: int) -> None:

@@ -13,11 +13,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sheet_too_large": (
         "Lembar kerja terlalu besar: terpakai sampai {rows} baris dan {columns} kolom (batasnya {max_rows} "
-        "baris dan {max_columns} kolom). Hapus isi atau format sel jauh di luar data, atau bagi berkas "
-        "menjadi beberapa bagian.",
-        "The worksheet is too large: it reaches {rows} rows and {columns} columns (the limit is {max_rows} "
-        "rows and {max_columns} columns). Delete contents or formatting far outside the data, or split the "
-        "file into parts.",
+        "baris, {max_columns} kolom, dan {max_cells} sel). Hapus isi atau format sel jauh di luar data, atau "
+        "bagi berkas menjadi beberapa bagian.",
+        "The worksheet is too large: it reaches {rows} rows and {columns} columns (the limits are {max_rows} "
+        "rows, {max_columns} columns and {max_cells} cells). Delete contents or formatting far outside the "
+        "data, or split the file into parts.",
     ),
     "unpacked_too_large": (
         "Isi berkas Excel terlalu besar setelah dibuka (lebih dari {limit} MB). Hapus baris dan kolom "
