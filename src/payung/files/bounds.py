@@ -96,8 +96,8 @@ def _row_above(n: int) -> re.Pattern[bytes]:
 
 @lru_cache(maxsize=256)
 def _column_above(n: int) -> re.Pattern[bytes]:
-    return re.compile(rf""" r="({_letters_above(n)})[0-9]""".encode())  # no IGNORECASE: it stops sre's
-    # fast search for the literal ' r="'
+    # Both cases spelled out in the pattern: IGNORECASE would stop sre's fast search for the literal ' r="'.
+    return re.compile(rf""" r="({_letters_above(n)})[0-9]""".encode())
 
 
 # Excel and the libraries write <c r="A1" ...>, counted here with bytes.count. Chunks with other spellings
