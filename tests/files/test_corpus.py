@@ -13,7 +13,7 @@ import resource
 import subprocess
 import sys
 import time
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ from payung.registry import importer, reading
 from payung.registry.models import ImportBatch, Person
 from payung.registry.problems import MESSAGES, FileProblem
 from payung.registry.services import ValidationFailed
+from tests.api import world as api_world
 from tests.contributions import world
 from tests.files import corpus
 
@@ -117,6 +118,18 @@ def test_the_web_upload_says_why_a_bomb_is_refused(client, django_user_model, ku
     response = client.post(reverse("import_upload"), {"file": upload, "group": "non_asn"}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200 and "Lembar kerja terlalu besar" in page and "Traceback" not in page
+
+
+def test_the_api_says_why_a_bomb_is_refused(client, kupang, tmp_path, settings):
+    settings.PASSWORD_HASHERS = api_world.FAST_HASHERS
+    world_of_tokens = api_world.build(tmp_path)
+    upload = BytesIO(corpus.BUILDERS["cell_at_XFD1048576.xlsx"]())
+    upload.name = "daftar.xlsx"
+    response = client.post(
+        "/api/v1/imports", {"region": "5371", "file": upload}, headers=dict(world_of_tokens.auth("kupang"))
+    )
+    data = response.json()  # the status code of a failed import is the API's own question (issue 14, 8)
+    assert data["state"] == "failed" and data["message"].startswith("Lembar kerja terlalu besar")
 
 
 @pytest.fixture
