@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -359,6 +360,21 @@ def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter):
     checked = check(write_csv(tmp_path / "r.csv", rows, delimiter=delimiter, encoding=encoding))
     assert checked.issues.is_empty()
     assert checked.rows.get_column("name").to_list() == ["Maria Nénô"]
+
+
+LETTERS = st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x17F)
+NAMES = st.text(LETTERS, min_size=1, max_size=30)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(NAMES, min_size=1, max_size=5), st.sampled_from(["\r", "\n", "\r\n"]), st.booleans())
+def test_csv_reads_the_same_whatever_its_line_endings(names, ending, final):
+    """Old Mac Excel ends lines with CR alone; the rows must not read as one header line (issue 14, 8)."""
+    lines = [";".join(HEADER[:3]), *(f"{NIK_F};{name};30/04/1985" for name in names)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_bytes((ending.join(lines) + (ending if final else "")).encode("utf-8"))
+        assert reading.read(path).frame.get_column("c1").to_list() == names
 
 
 # --------------------------------------------------------------------------------------- file problems
