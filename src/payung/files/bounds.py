@@ -91,6 +91,13 @@ def _after(letter: str) -> str:
 
 @lru_cache(maxsize=256)
 def _row_above(n: int) -> re.Pattern[bytes]:
+    """A cell reference in a row after row n. Rows' own r count only where cells lack theirs (see _Extent):
+    an empty row element far below the data (a row height, a format) makes calamine allocate nothing."""
+    return re.compile(rf""" r="[A-Za-z]+({_digits_above(n)})\"""".encode())
+
+
+@lru_cache(maxsize=256)
+def _any_row_above(n: int) -> re.Pattern[bytes]:
     return re.compile(rf""" r="[A-Za-z]*({_digits_above(n)})\"""".encode())
 
 
@@ -135,18 +142,19 @@ class _Extent:
         cells, referenced = xml.count(b"<c"), xml.count(b'<c r="')
         if cells != referenced:
             cells -= xml.count(b"<co")  # <cols>, <col>: not cells
-        if cells != referenced or b":c" in xml or b":row" in xml:
+        odd = cells != referenced or b":c" in xml or b":row" in xml
+        if odd:
             xml = _plain(xml)
             self.widest_unreferenced = max(self.widest_unreferenced, _widest_row(xml))
         self.cells += cells
         if first and (found := _DIMENSION.search(xml)):
             check_box(int(found[2]), column_number(found[1].decode()))
-        if xml.count(b"<row") != xml.count(b'<row r="'):
+        if odd and xml.count(b"<row") != xml.count(b'<row r="'):
             self.unreferenced_rows += len(_UNREFERENCED_ROW.findall(xml))
-        last = xml.rfind(b'<row r="')
-        if last >= 0 and (found := re.match(rb'<row r="(\d{1,12})"', xml[last : last + 30])):
+        last = xml.rfind(b'<c r="')  # cells come in order: the last is usually the largest
+        if last >= 0 and (found := re.match(rb'<c r="[A-Za-z]+(\d{1,12})"', xml[last : last + 40])):
             self.rows = max(self.rows, int(found[1]))
-        self.rows = self._largest(xml, self.rows, _row_above, int)
+        self.rows = self._largest(xml, self.rows, _any_row_above if odd else _row_above, int)
         self.columns = self._largest(xml, self.columns, _column_above, lambda m: column_number(m.decode()))
         self.check()
 
