@@ -112,6 +112,7 @@ def _bomb() -> bytes:
 _VALID = xlsx()
 CR_ROSTER = "\r".join([";".join(HEADER), ";".join(PERSON), ""]).encode()
 
+
 def _below(rows: str) -> Callable[[], bytes]:
     """A roster with ``rows`` after its one person."""
     return lambda: xlsx(ROSTER_ROWS + rows)

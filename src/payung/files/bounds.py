@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -159,7 +160,9 @@ class _Extent:
         self.check()
 
     @staticmethod
-    def _largest(xml: bytes, known: int, above, value) -> int:
+    def _largest(
+        xml: bytes, known: int, above: Callable[[int], re.Pattern[bytes]], value: Callable[[bytes], int]
+    ) -> int:
         """The largest reference: search for one above the largest so far, from where the last was found.
         Each search is a C scan; it repeats only when the maximum grows."""
         position = 0
@@ -188,7 +191,7 @@ class _Budget:
             raise Refused("unpacked_too_large", limit=self.limit >> 20)
 
 
-def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget):
+def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> Iterator[bytes]:
     """The member's bytes in chunks ending at a '>', so no tag is cut in two; never more than the budget."""
     carry = b""
     with archive.open(info) as member:
