@@ -67,3 +67,20 @@ def test_an_over_budget_archive_is_refused_by_what_it_unpacks(tmp_path, monkeypa
     with pytest.raises(bounds.Refused) as caught:
         bounds.check_xlsx(path)
     assert (caught.value.code, caught.value.params) == ("unpacked_too_large", {"limit": 1})
+
+
+@pytest.mark.parametrize(("far", "refused"), [("", False), (_cell(f"B{bounds.MAX_ROWS + 1}"), True)])
+def test_references_out_of_order_are_all_read(tmp_path, far, refused):
+    """The last cell is usually the largest; here it is the smallest, after 2,000 larger ones."""
+    rows = (
+        "".join(_cell(f"A{n}") for n in range(3, 1_500))
+        + far
+        + "".join(_cell(f"A{n}") for n in range(1_500, 2_000))
+    )
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(corpus.xlsx(corpus.ROSTER_ROWS + rows + _cell("A1")))
+    if refused:
+        with pytest.raises(bounds.Refused):
+            bounds.check_xlsx(path)
+    else:
+        bounds.check_xlsx(path)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,22 +90,21 @@ def _after(letter: str) -> str:
     return f"{first}-Z{first.lower()}-z"
 
 
-@lru_cache(maxsize=256)
-def _row_above(n: int) -> re.Pattern[bytes]:
-    """A cell reference in a row after row n. Rows' own r count only where cells lack theirs (see _Extent):
-    an empty row element far below the data (a row height, a format) makes calamine allocate nothing."""
-    return re.compile(rf""" r="[A-Za-z]+({_digits_above(n)})\"""".encode())
+@lru_cache(maxsize=512)
+def _beyond(rows: int, columns: int, row_elements: bool) -> re.Pattern[bytes]:
+    """A reference past row ``rows`` or column ``columns``, found in one pass over the XML. Both cases are
+    spelled out: IGNORECASE would stop sre's fast search for the literal ' r="'. Rows' own r count only
+    with ``row_elements`` (where cells lack theirs): an empty row element far below the data (a height, a
+    format) makes calamine allocate nothing."""
+    letters = "*" if row_elements else "+"
+    pattern = rf""" r="(?:[A-Za-z]{letters}{_digits_above(rows)}"|{_letters_above(columns)}[0-9])"""
+    return re.compile(pattern.encode())
 
 
-@lru_cache(maxsize=256)
-def _any_row_above(n: int) -> re.Pattern[bytes]:
-    return re.compile(rf""" r="[A-Za-z]*({_digits_above(n)})\"""".encode())
-
-
-@lru_cache(maxsize=256)
-def _column_above(n: int) -> re.Pattern[bytes]:
-    # Both cases spelled out in the pattern: IGNORECASE would stop sre's fast search for the literal ' r="'.
-    return re.compile(rf""" r="({_letters_above(n)})[0-9]""".encode())
+_REFERENCE = re.compile(rb"([A-Za-z]*)(\d+)")
+_CELL_REFERENCE = re.compile(rb' r="([A-Za-z]+)(\d+)"')
+_ANY_REFERENCE = re.compile(rb' r="([A-Za-z]*)(\d+)"')
+_SEARCHES = 1_000  # searches for a larger reference before reading every one
 
 
 # Excel and the libraries write <c r="A1" ...>, counted here with bytes.count. Chunks with other spellings
@@ -155,22 +154,28 @@ class _Extent:
         last = xml.rfind(b'<c r="')  # cells come in order: the last is usually the largest
         if last >= 0 and (found := re.match(rb'<c r="[A-Za-z]+(\d{1,12})"', xml[last : last + 40])):
             self.rows = max(self.rows, int(found[1]))
-        self.rows = self._largest(xml, self.rows, _any_row_above if odd else _row_above, int)
-        self.columns = self._largest(xml, self.columns, _column_above, lambda m: column_number(m.decode()))
+        self._largest(xml, row_elements=odd)
         self.check()
 
-    @staticmethod
-    def _largest(
-        xml: bytes, known: int, above: Callable[[int], re.Pattern[bytes]], value: Callable[[bytes], int]
-    ) -> int:
-        """The largest reference: search for one above the largest so far, from where the last was found.
-        Each search is a C scan; it repeats only when the maximum grows."""
+    def _largest(self, xml: bytes, row_elements: bool) -> None:
+        """The largest row and column referenced: search for a reference beyond both so far, from where the
+        last was found. Each search is one C scan; it repeats only when a maximum grows (in a real sheet:
+        along the header row). References out of order make it repeat more: then every one is read."""
         position = 0
-        while found := above(known).search(xml, position):
-            known, position = value(found[1]), found.end()
-            if known > MAX_CELLS:  # past every limit: no need to know by how much
-                break
-        return known
+        for _ in range(_SEARCHES):
+            found = _beyond(self.rows, self.columns, row_elements).search(xml, position)
+            if found is None:
+                return
+            self._widen(*_REFERENCE.match(xml, found.start() + 4).groups())
+            if self.rows > MAX_ROWS and self.columns > MAX_COLUMNS:  # by how much does not matter
+                return
+            position = found.end()
+        for letters, digits in (_ANY_REFERENCE if row_elements else _CELL_REFERENCE).findall(xml):
+            self._widen(letters, digits)
+
+    def _widen(self, letters: bytes, digits: bytes) -> None:
+        self.rows = max(self.rows, int(digits))
+        self.columns = max(self.columns, column_number(letters.decode()))
 
 
 def _widest_row(xml: bytes) -> int:
