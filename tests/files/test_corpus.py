@@ -57,7 +57,7 @@ def test_allocation_bombs_are_refused_quickly_in_bounded_memory():
         expected = corpus.CORPUS[name]
         assert report[name]["roster"] == report[name]["bpjs"] == expected, name
         assert report[name]["seconds"] < MAX_SECONDS * 2, (name, report[name]["seconds"])  # both readers
-    assert report["peak_growth_mib"] < 300, report
+    assert report["peak_growth_mib"] < 50, report  # a real 100,000-row roster: ~220
 
 
 @pytest.mark.parametrize("name", REFUSED)
