@@ -449,6 +449,17 @@ def test_merged_header_cells_are_named(tmp_path, rows, cells, header):
     assert f"'{header}' is in merged cells {cells}" in found.text("en")
 
 
+def test_a_merged_title_above_the_header_is_no_header(tmp_path):
+    path = tmp_path / "r.xlsx"
+    book = openpyxl.Workbook()
+    for row in [["Instansi"], ["NIK", "Nama", "Tanggal Lahir"], [NIK_F, "Maria", "30/04/1985"]]:
+        book.active.append(row)
+    book.active.merge_cells("A1:C1")  # a title that happens to read as a header spelling
+    book.save(path)
+    sheet = reading.read(path)
+    assert sheet.header_line == 2 and sheet.frame.rows() == [(NIK_F, "Maria", "30/04/1985")]
+
+
 def test_formulas_without_stored_values(tmp_path):
     path = write_xlsx(
         tmp_path / "r.xlsx", [HEADER, [NIK_F, "Maria", "30/04/1985", "P", "=2000000+500000", "X"]]

@@ -68,17 +68,22 @@ class Sheet:
 
 def header(head: list[list[str]], merged: list) -> tuple[int, dict[str, int]]:
     """The header row and its canonical columns; a header in merged cells or on two rows is refused."""
-    _refuse_merged_header(head, merged)
-    index, columns = find_header(head)
-    if any(top[0] <= index <= bottom[0] and top != bottom for top, bottom in merged):
+    try:
+        index, columns = find_header(head)
+    except FileProblem as problem:
+        if problem.code in ("missing_column", "no_nik_column"):
+            _refuse_merged_header(head, merged)  # the likelier reason a column looked missing
+        raise
+    covering = [(top, bottom) for top, bottom in merged if top[0] <= index <= bottom[0] and top != bottom]
+    _refuse_merged_header(head, covering)
+    if covering:
         raise FileProblem("two_row_header", line=index + 1)
     refuse_two_row_header(head, index, columns)
     return index, columns
 
 
 def _refuse_merged_header(head: list[list[str]], merged: list) -> None:
-    """A known header in merged cells: which column it names cannot be told, and the columns beside it
-    would read as missing. Say which cells, before any 'missing column' message misleads."""
+    """A known header in merged cells: which column it names cannot be told. Say which cells."""
     for (top, left), (bottom, right) in merged:
         row = head[top] if top < len(head) else []
         text = row[left] if left < len(row) else ""
