@@ -135,6 +135,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "empty.xlsx": lambda: b"",
     "empty.csv": lambda: b"",
     "cr_only.csv": lambda: CR_ROSTER,
+    "header_of_two_million_columns.csv": lambda: b"NIK;Nama;Tgl Lahir" + b";" * 2_000_000 + b"\n",
     "utf16.csv": lambda: CR_ROSTER.decode().replace("\r", "\r\n").encode("utf-16"),
     "merged_header.xlsx": _merged_header,
     "formula_without_value.xlsx": lambda: xlsx(_row(1, HEADER) + '<row r="2"><c r="A2"><f>1+1</f></c></row>'),
@@ -156,11 +157,15 @@ CORPUS: dict[str, str | None] = {
     "empty.csv": "empty_file",
     "cr_only.csv": None,
     "empty_row_at_1048576.xlsx": None,
+    "header_of_two_million_columns.csv": "sheet_too_large",
     "utf16.csv": "encoding",
     "merged_header.xlsx": "merged_header",
     "formula_without_value.xlsx": "formula",
 }
-BOMBS = ("cell_at_XFD1048576.xlsx", "cell_at_A1048576.xlsx", "cell_at_GR900000.xlsx", "sheet_xml_bomb.xlsx")
+BOMBS = (
+    "cell_at_XFD1048576.xlsx", "cell_at_A1048576.xlsx", "cell_at_GR900000.xlsx", "sheet_xml_bomb.xlsx",
+    "header_of_two_million_columns.csv",
+)  # fmt: skip
 
 
 def build(name: str, folder: Path) -> Path:

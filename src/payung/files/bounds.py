@@ -36,7 +36,7 @@ class Refused(ValueError):
         self.code, self.params = code, params
 
 
-def _too_large(rows: int, columns: int) -> Refused:
+def too_large(rows: int, columns: int) -> Refused:
     limits = {"max_rows": MAX_ROWS, "max_columns": MAX_COLUMNS, "max_cells": MAX_CELLS}
     return Refused("sheet_too_large", rows=rows, columns=columns, **limits)
 
@@ -44,7 +44,7 @@ def _too_large(rows: int, columns: int) -> Refused:
 def check_box(rows: int, columns: int) -> None:
     """Refuse a sheet whose bounding box (what calamine allocates) is over the limits."""
     if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
-        raise _too_large(rows, columns)
+        raise too_large(rows, columns)
 
 
 # ------------------------------------------------------------------------------- references as patterns

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
+from payung.files import bounds
 from payung.registry import workbooks
 from payung.registry.headers import (
     MAX_TITLE_ROWS,
@@ -54,18 +55,28 @@ def _mb(size: int) -> str:
 
 
 _DELIMITERS = (";", ",", "\t", "|")
+_SNIFFED = 64 * 1024  # characters the delimiter and header are looked for in
+
+
+def _refuse_wide(columns: int, lines: int) -> None:
+    """A CSV line of more cells than a sheet may have columns: a 2 MB header of separators alone made
+    polars build two million columns (25 s, 2.5 GB). Counted by separators, so a quoted one counts too."""
+    if columns > bounds.MAX_COLUMNS:
+        refused = bounds.too_large(lines, columns)
+        raise FileProblem(refused.code, **refused.params)
 
 
 def _read_csv(data: bytes) -> Sheet:
     if b"\r" in data and b"\n" not in data:  # old Mac Excel's CR-only lines, which polars reads as one line
         data = data.replace(b"\r", b"\n")
     text = _decode(data)
-    start = data[: 64 * 1024].decode("utf-8-sig", errors="ignore") if text is None else text[: 64 * 1024]
+    start = data[:_SNIFFED].decode("utf-8-sig", errors="ignore") if text is None else text[:_SNIFFED]
     head = start.splitlines()[:MAX_TITLE_ROWS]
     separator, rows = _sniff(head)
     index, columns = find_header(rows)
     refuse_two_row_header(rows, index, columns)
     headers = rows[index]
+    _refuse_wide(len(headers), data.count(b"\n") + 1)  # polars makes a column of each header cell
     source = data if text is None else text.encode("utf-8")
     try:
         frame = pl.read_csv(
@@ -84,7 +95,9 @@ def text_rows(data: bytes, known: Callable[[str], object]) -> list[list[str]]:
     replies): the roster's decoding and refusals, its delimiter sniffed by ``known`` header cells."""
     text = _decode(data)
     text = data.decode("utf-8-sig") if text is None else text
-    separator, _rows = _sniff(text.splitlines()[:MAX_TITLE_ROWS], known)
+    separator, _rows = _sniff(text[:_SNIFFED].splitlines()[:MAX_TITLE_ROWS], known)
+    lines = text.splitlines()
+    _refuse_wide(max(line.count(separator) for line in lines) + 1, len(lines))  # before csv makes the cells
     try:
         return [
             [c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator)
