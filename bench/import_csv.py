@@ -226,7 +226,7 @@ def row_by_row(path: Path, sample: int) -> tuple[int, float]:
     """The same validation and writes, one row and one ORM save at a time, into Kab. TTU (kept apart)."""
     from django.db import transaction
 
-    from payung.registry import names, nik, roster
+    from payung.registry import names, nik, parsing
     from payung.registry.models import Engagement, Person, Unit
 
     rows = pl.read_csv(path, separator=";", infer_schema=False, n_rows=sample).rows(named=True)
@@ -235,11 +235,11 @@ def row_by_row(path: Path, sample: int) -> tuple[int, float]:
     started = time.perf_counter()
     with transaction.atomic():
         for row in rows:
-            born = roster.parse_date(row["Tgl Lahir"] or "")
-            sex = roster.parse_sex(row["JK"] or "")
+            born = parsing.parse_date(row["Tgl Lahir"] or "")
+            sex = parsing.parse_sex(row["JK"] or "")
             try:
-                wage = roster.parse_wage(row["Upah"] or "")
-            except roster.WageError:
+                wage = parsing.parse_wage(row["Upah"] or "")
+            except parsing.WageError:
                 continue
             info = nik.parse(row["NIK"], born, sex)
             if not info.valid or born is None or not row["Nama Lengkap"] or info.nik in seen:
@@ -262,8 +262,8 @@ def row_by_row(path: Path, sample: int) -> tuple[int, float]:
             Engagement.objects.update_or_create(
                 person=person, unit=unit, group="non_asn",
                 defaults={"position": row["Jabatan"], "monthly_wage": wage,
-                          "start_date": roster.parse_date(row["TMT"]),
-                          "end_date": roster.parse_date(row["Akhir Kontrak"])},
+                          "start_date": parsing.parse_date(row["TMT"]),
+                          "end_date": parsing.parse_date(row["Akhir Kontrak"])},
             )  # fmt: skip
     return len(rows), time.perf_counter() - started
 

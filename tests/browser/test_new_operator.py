@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from payung.registry import nik, roster
+from payung.registry import nik, parsing
 from payung.registry.models import DuplicateCandidate, ImportBatch, Person
 from tests.browser.conftest import log_in, screenshot
 
@@ -44,8 +44,8 @@ def fix_row(row: dict[str, object], reason: str) -> dict[str, object] | None:
     if wage and not any(ch.isdigit() for ch in wage):
         fixed[header["monthly_wage"]] = "2000000"
     code = nik.clean(fixed[header["nik"]])
-    born = roster.parse_date(fixed[header["birth_date"]])
-    sex = roster.parse_sex(fixed[header["sex"]])
+    born = parsing.parse_date(fixed[header["birth_date"]])
+    sex = parsing.parse_sex(fixed[header["sex"]])
     info = nik.parse(code, sex=sex)
     if info.valid and born and info.birth_date != born:
         fixed[header["birth_date"]] = info.birth_date.strftime("%d/%m/%Y")  # day and month were swapped

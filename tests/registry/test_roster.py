@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -14,8 +15,8 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from payung.registry import headers, parsing, reading, roster, workbooks
 from payung.registry import nik as niks
-from payung.registry import roster
 
 TODAY = dt.date(2026, 1, 15)
 # A valid NIK of Kota Kupang (537101 = Alak): a woman born 30 April 1985 (day 30 + 40 = 70), sequence 0001.
@@ -43,7 +44,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def check(path: Path, **options) -> roster.Checked:
-    return roster.validate(roster.read(path), today=TODAY, **options)
+    return roster.validate(reading.read(path), today=TODAY, **options)
 
 
 def codes(checked: roster.Checked, line: int) -> list[str]:
@@ -52,17 +53,17 @@ def codes(checked: roster.Checked, line: int) -> list[str]:
 
 def problem(path: Path, **options) -> roster.FileProblem:
     with pytest.raises(roster.FileProblem) as caught:
-        roster.read(path, **options)
+        reading.read(path, **options)
     return caught.value
 
 
 # ------------------------------------------------------------------------------------------- headers
 @pytest.mark.parametrize(
-    ("column", "alias"), [(c, a) for c, aliases in roster.ALIASES.items() for a in aliases]
+    ("column", "alias"), [(c, a) for c, aliases in headers.ALIASES.items() for a in aliases]
 )
 def test_every_alias_names_its_column(column, alias):
-    assert roster.canonical_column(alias) == column
-    assert roster.canonical_column(f"  {alias.upper()} ") == column
+    assert headers.canonical_column(alias) == column
+    assert headers.canonical_column(f"  {alias.upper()} ") == column
 
 
 @pytest.mark.parametrize(
@@ -146,17 +147,20 @@ def test_header_row_is_found_below_title_rows_and_lines_are_excel_lines(tmp_path
         ("31167", dt.date(1985, 4, 30)),  # Excel serial
         ("31167.0", dt.date(1985, 4, 30)),
         ("1985-04-30 00:00:00", dt.date(1985, 4, 30)),
+        ("30/04/1985 00:00:00", dt.date(1985, 4, 30)),  # Excel's text export of a date cell
+        ("30-04-1985 00:00", dt.date(1985, 4, 30)),
     ],
 )
 def test_date_formats(text, expected):
-    assert roster.parse_date(text) == expected
+    assert parsing.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
-    "text", ["31/02/1985", "04/30/1985", "1985", "30 Foo 1985", "kemarin", "30/04/85", ""]
+    "text",
+    ["31/02/1985", "04/30/1985", "1985", "30 Foo 1985", "kemarin", "30/04/85", "", "30/04/1985 13:45:00"],
 )
 def test_unreadable_dates(text):
-    assert roster.parse_date(text) is None
+    assert parsing.parse_date(text) is None
 
 
 DATES = st.dates(dt.date(1927, 6, 1), dt.date(2099, 12, 31))
@@ -177,7 +181,23 @@ FORMATS = [
 
 @given(DATES, st.sampled_from(FORMATS))
 def test_date_parser_reads_back_every_written_format(day, fmt):
-    assert roster.parse_date(fmt(day)) == day
+    assert parsing.parse_date(fmt(day)) == day
+
+
+NUMERIC = FORMATS[:4]  # day/month/year and ISO forms, the ones a text export writes with a time
+MIDNIGHTS = [" 00:00:00", " 00:00", "T00:00:00", " 00:00:00.000", " 0:00:00"]
+
+
+@given(DATES, st.sampled_from(NUMERIC), st.sampled_from(MIDNIGHTS))
+def test_numeric_dates_with_the_midnight_a_text_export_adds(day, fmt, midnight):
+    assert parsing.parse_date(fmt(day) + midnight) == day
+
+
+@given(DATES, st.sampled_from(NUMERIC), st.times().map(lambda t: t.replace(microsecond=0)))
+def test_a_date_with_another_time_is_not_a_date(day, fmt, time):
+    """Only midnight is a date cell's own time; any other means the value is something else."""
+    expected = day if time == dt.time() else None
+    assert parsing.parse_date(f"{fmt(day)} {time:%H:%M:%S}") == expected
 
 
 def test_real_date_cells_and_serial_numbers_in_xlsx(tmp_path):
@@ -195,7 +215,7 @@ def test_real_date_cells_and_serial_numbers_in_xlsx(tmp_path):
      ("IDR 750,000.00", 750_000)],
 )  # fmt: skip
 def test_wage_formats(text, expected):
-    assert roster.parse_wage(text) == expected
+    assert parsing.parse_wage(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -204,12 +224,12 @@ def test_wage_formats(text, expected):
      ("1000000000000", "wage_range"), ("2.500.000,50", "wage_fraction"), ("1e6", "wage_invalid")],
 )  # fmt: skip
 def test_bad_wages(text, code):
-    with pytest.raises(roster.WageError) as caught:
-        roster.parse_wage(text)
+    with pytest.raises(parsing.WageError) as caught:
+        parsing.parse_wage(text)
     assert caught.value.code == code
 
 
-@given(st.integers(0, roster.MAX_WAGE - 1), st.sampled_from(["plain", "dots", "commas", "rp", "float"]))
+@given(st.integers(0, parsing.MAX_WAGE - 1), st.sampled_from(["plain", "dots", "commas", "rp", "float"]))
 def test_wage_parser_reads_back_every_written_format(amount, style):
     text = {
         "plain": str(amount),
@@ -218,7 +238,7 @@ def test_wage_parser_reads_back_every_written_format(amount, style):
         "rp": "Rp " + f"{amount:,}".replace(",", ".") + ",-",
         "float": f"{amount}.0",
     }[style]
-    assert roster.parse_wage(text) == amount
+    assert parsing.parse_wage(text) == amount
 
 
 @pytest.mark.parametrize(
@@ -227,7 +247,7 @@ def test_wage_parser_reads_back_every_written_format(amount, style):
      ("F", "P"), ("laki laki", "L"), ("WANITA", "P"), ("x", None)],
 )  # fmt: skip
 def test_sex_spellings(text, sex):
-    assert roster.parse_sex(text) == sex
+    assert parsing.parse_sex(text) == sex
 
 
 # ------------------------------------------------------------------------------------- row validation
@@ -261,7 +281,7 @@ def test_each_bad_row_gets_line_column_and_reason(tmp_path):
 def test_messages_in_english(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEADER, ["123", "", "30/04/1985", "P", "1", "X"]])
     messages = (
-        roster.validate(roster.read(path), lang="en", today=TODAY).issues.get_column("message").to_list()
+        roster.validate(reading.read(path), lang="en", today=TODAY).issues.get_column("message").to_list()
     )
     assert messages == ["NIK must have 16 digits, not 3.", "Nama is required."]
 
@@ -342,6 +362,21 @@ def test_csv_encodings_and_delimiters(tmp_path, encoding, delimiter):
     assert checked.rows.get_column("name").to_list() == ["Maria Nénô"]
 
 
+LETTERS = st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x17F)
+NAMES = st.text(LETTERS, min_size=1, max_size=30)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(NAMES, min_size=1, max_size=5), st.sampled_from(["\r", "\n", "\r\n"]), st.booleans())
+def test_csv_reads_the_same_whatever_its_line_endings(names, ending, final):
+    """Old Mac Excel ends lines with CR alone; the rows must not read as one header line (issue 14, 8)."""
+    lines = [";".join(HEADER[:3]), *(f"{NIK_F};{name};30/04/1985" for name in names)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.csv"
+        path.write_bytes((ending.join(lines) + (ending if final else "")).encode("utf-8"))
+        assert reading.read(path).frame.get_column("c1").to_list() == names
+
+
 # --------------------------------------------------------------------------------------- file problems
 def test_wrong_encoding(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEADER, GOOD[0]], encoding="utf-16")
@@ -392,16 +427,37 @@ def test_two_row_header(tmp_path, rows):
     assert problem(write_xlsx(tmp_path / "r.xlsx", rows)).code == "two_row_header"
 
 
-def test_merged_header_cells(tmp_path):
+@pytest.mark.parametrize(
+    ("rows", "cells", "header"),
+    [
+        ([["NIK", "Nama", "Tanggal Lahir", ""], [NIK_F, "Maria", "30/04/1985", ""]], "C1:D1",
+         "Tanggal Lahir"),
+        ([["NIK", "Nama", "Tanggal Lahir"], ["", "", ""], [NIK_F, "Maria", "30/04/1985"]], "A1:A2", "NIK"),
+    ],
+)  # fmt: skip
+def test_merged_header_cells_are_named(tmp_path, rows, cells, header):
+    """Said as merged, with where: not as a two-row header or a missing column (issue 14, item 8)."""
     path = tmp_path / "r.xlsx"
     book = openpyxl.Workbook()
-    sheet = book.active
-    for row in [["NIK", "Nama", "Tanggal Lahir", ""], [NIK_F, "Maria", "30/04/1985", ""]]:
-        sheet.append(row)
-    sheet.merge_cells("C1:D1")
+    for row in rows:
+        book.active.append(row)
+    book.active.merge_cells(cells)
     book.save(path)
     found = problem(path)
-    assert found.code == "two_row_header" and "baris 1" in found.text()
+    assert found.code == "merged_header"
+    assert f"'{header}' ada di sel gabungan {cells}" in found.text()
+    assert f"'{header}' is in merged cells {cells}" in found.text("en")
+
+
+def test_a_merged_title_above_the_header_is_no_header(tmp_path):
+    path = tmp_path / "r.xlsx"
+    book = openpyxl.Workbook()
+    for row in [["Instansi"], ["NIK", "Nama", "Tanggal Lahir"], [NIK_F, "Maria", "30/04/1985"]]:
+        book.active.append(row)
+    book.active.merge_cells("A1:C1")  # a title that happens to read as a header spelling
+    book.save(path)
+    sheet = reading.read(path)
+    assert sheet.header_line == 2 and sheet.frame.rows() == [(NIK_F, "Maria", "30/04/1985")]
 
 
 def test_formulas_without_stored_values(tmp_path):
@@ -488,7 +544,7 @@ def test_fast_and_typed_xlsx_reads_agree(tmp_path_factory, body, titles):
             elif value is not None:
                 sheet.write_number(r, c, value)
     book.close()
-    fast, typed = roster._read_xlsx(path), roster._read_excel(path)
+    fast, typed = workbooks.read_xlsx(path), workbooks.read_excel(path)
     assert (fast.headers, fast.header_line, fast.columns) == (typed.headers, typed.header_line, typed.columns)
     assert texts(fast.frame) == texts(typed.frame)
 
@@ -512,7 +568,7 @@ def test_leading_blank_rows_and_column_keep_excel_lines(tmp_path):
     sheet.write_row(3, 1, GOOD[0])
     sheet.write_row(4, 1, [NIK_M, "", "30/04/1985", "L", "1", "X"])
     book.close()
-    assert not roster._scan_xlsx(tmp_path / "r.xlsx").typed  # fastexcel's way
+    assert not workbooks._scan_xlsx(tmp_path / "r.xlsx").typed  # fastexcel's way
     checked = check(tmp_path / "r.xlsx")
     assert checked.sheet.header_line == 3 and codes(checked, 4) == [] and codes(checked, 5) == ["required"]
 

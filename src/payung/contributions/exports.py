@@ -9,13 +9,13 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 from django.db import connection
 
 from payung.audit.services import record
 from payung.contributions.billing import MONTHS, month_label
 from payung.contributions.calculator import PROGRAMS
 from payung.contributions.models import Bill, BillLine, LineKind
+from payung.files import xlsx
 
 EXCEL_ROWS = 1_000_000  # per "Per orang" sheet: Excel stops at 1,048,576 rows
 RUPIAH = "#,##0"
@@ -88,7 +88,7 @@ def bill_xlsx(bill: Bill, path: Path | str) -> Path:
     """Ringkasan (agreement, period, totals by unit and program), Per unit, Per orang; integer rupiah."""
     path = Path(path)
     lines = bill_lines(bill)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsx.workbook(path, constant_memory=True)
     styles = {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "bold": book.add_format({"bold": True}),

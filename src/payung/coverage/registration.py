@@ -2,7 +2,7 @@
 layout that is data (layouts/*.toml, or a file dropped into <PAYUNG_VAR>/layouts/), and BPJS's reply.
 
 The reply (XLSX, XLS or CSV) needs a NIK and a KPJ column, optionally a status and a note ("keterangan");
-headers are matched as tolerantly as a roster's (registry.roster.normalise_header and its spellings).
+headers are matched as tolerantly as a roster's (registry.headers.normalise_header and its spellings).
 Each good row sets its entry's state and, when registered, the person's KPJ; each bad row is reported with
 its line (as Excel numbers it) and the reason, in Indonesian or English. A file that cannot be read at all
 changes nothing.
@@ -10,9 +10,7 @@ changes nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from payung.audit.services import record
 from payung.coverage.models import Agreement, Membership, RegistrationBatch, RegistrationEntry
-from payung.registry import roster
+from payung.files import xlsx
+from payung.registry import headers, reading, workbooks
 from payung.registry.models import Engagement, Person, Unit
+from payung.registry.problems import FileProblem
 from payung.registry.services import ValidationFailed, record_export
 
 SHIPPED = Path(__file__).resolve().parent / "layouts"
@@ -40,12 +40,12 @@ STATUS_WORDS = {
     RegistrationEntry.State.REJECTED: ("ditolak", "gagal", "tolak", "tidak", "rejected", "failed", "error"),
 }  # fmt: skip
 REPLY_ALIASES = {
-    "nik": roster.ALIASES["nik"],
-    "kpj": (*roster.ALIASES["kpj"], "Nomor Peserta", "No Peserta", "Nomor Kartu", "No Kartu"),
+    "nik": headers.ALIASES["nik"],
+    "kpj": (*headers.ALIASES["kpj"], "Nomor Peserta", "No Peserta", "Nomor Kartu", "No Kartu"),
     "status": ("Status", "Status Pendaftaran", "Hasil", "Hasil Pendaftaran", "Keputusan"),
     "note": ("Keterangan", "Ket", "Ket.", "Catatan", "Alasan", "Alasan Penolakan", "Pesan"),
 }
-MAX_HEADER_ROWS = roster.MAX_TITLE_ROWS
+MAX_HEADER_ROWS = headers.MAX_TITLE_ROWS
 
 
 # ------------------------------------------------------------------------------------------------ layouts
@@ -177,14 +177,11 @@ def rows(batch: RegistrationBatch) -> pl.DataFrame:
 def write(batch: RegistrationBatch, path: Path, chosen: Layout | None = None) -> int:
     """The batch's XLSX in its layout: text cells (a NIK keeps its 16 digits), dates in the layout's
     format, wages as whole numbers. Returns the row count."""
-    import xlsxwriter
-
     chosen = chosen or layout(batch.layout)
     frame = rows(batch)
     programs = set(batch.agreement.programs)
     path.parent.mkdir(parents=True, exist_ok=True)
-    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    book = xlsxwriter.Workbook(str(path), options)
+    book = xlsx.workbook(path, constant_memory=True)
     sheet = book.add_worksheet(chosen.sheet)
     text, bold = book.add_format({"num_format": "@"}), book.add_format({"bold": True})
     number = book.add_format({"num_format": "0"})
@@ -258,40 +255,27 @@ def _cell(value: object) -> str:
 
 
 def _read_cells(path: Path, filename: str) -> list[list[str]]:
-    """Every row of the first sheet (or the CSV) as text; roster's FileProblem when unreadable."""
-    roster.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)
+    """Every row of the first sheet (or the CSV) as text; FileProblem when unreadable."""
+    reading.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)
     data = path.read_bytes()
     if not data:
-        raise roster.FileProblem("empty_file")
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        import python_calamine
-
-        try:
-            sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-            return [[_cell(c) for c in row] for row in sheet.to_python(skip_empty_area=False)]
-        except python_calamine.PasswordError as exc:
-            raise roster.FileProblem("password") from exc
-        except Exception as exc:  # calamine's own errors on a damaged file
-            raise roster.FileProblem("corrupt") from exc
+        raise FileProblem("empty_file")
+    if data.startswith((workbooks.ZIP, workbooks.OLE)):
+        rows, _merged = workbooks.first_sheet(path)
+        return [[_cell(c) for c in row] for row in rows]
     if Path(filename or path.name).suffix.lower() in {".xlsx", ".xls", ".xlsm"}:
-        raise roster.FileProblem("corrupt")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sample = "\n".join(text.splitlines()[:MAX_HEADER_ROWS])
-    delimiter = max((";", ",", "\t", "|"), key=sample.count)
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        raise FileProblem("corrupt")
+    return reading.text_rows(data, lambda cell: headers.normalise_header(cell) in _BY_HEADER)
 
 
-_BY_HEADER = {roster.normalise_header(a): column for column, names in REPLY_ALIASES.items() for a in names}
+_BY_HEADER = {headers.normalise_header(a): column for column, names in REPLY_ALIASES.items() for a in names}
 
 
 def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     for index, row in enumerate(rows[:MAX_HEADER_ROWS]):
         columns: dict[str, int] = {}
         for position, cell in enumerate(row):
-            name = _BY_HEADER.get(roster.normalise_header(cell))
+            name = _BY_HEADER.get(headers.normalise_header(cell))
             if name:
                 columns.setdefault(name, position)
         if "nik" in columns and "kpj" in columns:
@@ -300,7 +284,7 @@ def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
 
 
 def _state_of(text: str) -> str | None:
-    word = roster.normalise_header(text)
+    word = headers.normalise_header(text)
     for state, words in STATUS_WORDS.items():
         if word in words or any(word.startswith(w) for w in words):
             return state
@@ -315,7 +299,7 @@ def reply(
     when the file as a whole cannot be used."""
     try:
         cells = _read_cells(Path(path), filename)
-    except roster.FileProblem as problem:
+    except FileProblem as problem:
         raise ValidationFailed({"file": [problem.text(lang)]}) from None
     index, columns = _header(cells)
     if index < 0:

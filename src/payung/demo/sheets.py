@@ -10,9 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from payung.demo.draw import Draw
+from payung.files import xlsx
 
 OTHER_DATES = ("decree_date", "start_date", "end_date")
 MONTHS_ID = (
@@ -175,7 +175,7 @@ def write_csv(
 
 def write_xlsx(path: Path, cells: pl.DataFrame, headers: dict[str, str], title: str | None) -> None:
     columns = list(headers)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsx.workbook(path, constant_memory=True)
     book.set_properties({"created": _CREATED, "author": "Payung demo"})  # a fixed date: same seed, same bytes
     sheet = book.add_worksheet("Data")
     formats = {

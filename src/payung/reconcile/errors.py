@@ -76,6 +76,6 @@ class ReconcileProblem(Exception):
     def text(self, lang: str = "id") -> str:
         params = dict(self.params)
         detail = params.get("detail")
-        if hasattr(detail, "text"):  # a roster.FileProblem, told in the same language
+        if hasattr(detail, "text"):  # a registry FileProblem, told in the same language
             params["detail"] = detail.text(lang)
         return message(self.code, lang, **params)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from payung.files import xlsx
 from payung.reconcile import findings as pure
 from payung.reconcile.models import Finding, Reconciliation
 from payung.reconcile.services import KINDS, LABELS
@@ -32,8 +32,8 @@ def difference_labels(codes: str) -> str:
     return ", ".join(pure.DIFFERENCES[c][1 if english else 0] for c in codes.split(",") if c)
 
 
-def _book(path: Path) -> tuple[xlsxwriter.Workbook, dict]:
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+def _book(path: Path) -> tuple[xlsx.Workbook, dict]:
+    book = xlsx.workbook(path)
     formats = {
         "head": book.add_format({"bold": True, "border": 1, "text_wrap": True, "valign": "top"}),
         "bold": book.add_format({"bold": True}),

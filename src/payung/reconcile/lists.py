@@ -1,9 +1,9 @@
 """Reading a roster and a BPJS participant list or bill (XLSX, XLS, CSV) into typed frames. Pure: no Django.
 
-Files are read by registry.roster's reader (title rows, header spellings, delimiters, encodings, damaged
+Files are read by registry.reading (title rows, header spellings, delimiters, encodings, damaged
 and password-protected workbooks, formulas without values), so both sides get the import's tolerance.
 Headers are then mapped with the roster's aliases plus the spellings BPJS exports use (``BPJS_ALIASES``).
-The roster reader insists on a NIK column; a BPJS list may identify people by KPJ alone, so a file it
+That reader insists on a NIK column; a BPJS list may identify people by KPJ alone, so a file it
 refuses for want of NIK (or birth date) is read again by a small reader here that looks for KPJ and name.
 
 Values are parsed the roster's way, once per distinct value: a list of 100,000 people has a few thousand
@@ -13,7 +13,6 @@ an unreadable wage must not hide a person); the findings then show the original 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -21,14 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-import python_calamine
 
 from payung.contributions.calculator import PROGRAMS
 from payung.reconcile.errors import ReconcileProblem
-from payung.registry import names, roster
-from payung.registry.roster import FileProblem, normalise_header
+from payung.registry import headers, names, parsing, reading, workbooks
+from payung.registry.headers import normalise_header
+from payung.registry.problems import FileProblem
 
-# Canonical column -> header spellings, beyond registry.roster.ALIASES. The one place to add a spelling.
+# Canonical column -> header spellings, beyond registry.headers.ALIASES. The one place to add a spelling.
 BPJS_ALIASES: dict[str, tuple[str, ...]] = {
     "kpj": ("Nomor Peserta", "No Peserta", "No. Peserta", "Nomor KPJ Peserta", "No Kartu", "Nomor Kartu",
             "KPJ Peserta", "No Kartu Peserta"),
@@ -47,7 +46,7 @@ LINE = "line"  # 1-based data row under the header, blank rows counted (PAIRS.cs
 SHEET_LINE = "sheet_line"  # the row as Excel numbers it (what the operator finds in the file)
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    column: roster.ALIASES.get(column, ()) + BPJS_ALIASES.get(column, ()) for column in KEPT
+    column: headers.ALIASES.get(column, ()) + BPJS_ALIASES.get(column, ()) for column in KEPT
 }
 _BY_HEADER = {normalise_header(alias): column for column, aliases in ALIASES.items() for alias in aliases}
 
@@ -102,9 +101,9 @@ def read(path: str | Path, side: str, *, filename: str = "", today: dt.date | No
     return listing
 
 
-def _sheet(path: Path, filename: str) -> roster.Sheet:
+def _sheet(path: Path, filename: str) -> headers.Sheet:
     try:
-        return roster.read(path, filename=filename)
+        return reading.read(path, filename=filename)
     except FileProblem as problem:
         if problem.code not in ("no_nik_column", "missing_column"):
             raise
@@ -112,33 +111,26 @@ def _sheet(path: Path, filename: str) -> roster.Sheet:
 
 
 # ------------------------------------------------------------------------- the reader for lists without NIK
-def _read_any_header(path: Path) -> roster.Sheet:
+def _read_any_header(path: Path) -> headers.Sheet:
     """Cells as text under the first row naming an identifier (NIK or KPJ) and another known column."""
     head = path.read_bytes()[:8]
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+    if head.startswith((workbooks.ZIP, workbooks.OLE)):
         rows = _excel_rows(path)
     else:
-        rows = _csv_rows(path.read_bytes())
-    for index, row in enumerate(rows[: roster.MAX_TITLE_ROWS]):
+        rows = reading.text_rows(path.read_bytes(), canonical_column)
+    for index, row in enumerate(rows[: headers.MAX_TITLE_ROWS]):
         found = {canonical_column(cell) for cell in row} - {None}
         if found & set(IDENTIFIERS) and len(found) >= 2:  # read() then says which column is missing
             width = len(row)
             body = [r + [""] * (width - len(r)) for r in rows[index + 1 :]]
             data = {f"c{i}": [r[i] or None for r in body] for i in range(width)}
             frame = pl.DataFrame(data, schema={f"c{i}": pl.Utf8 for i in range(width)})
-            return roster.Sheet(row, frame, index + 1)
+            return headers.Sheet(row, frame, index + 1)
     raise FileProblem("no_nik_column", aliases=aliases("nik") + "; " + aliases("kpj"))
 
 
 def _excel_rows(path: Path) -> list[list[str]]:
-    try:
-        rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    except python_calamine.PasswordError as exc:
-        raise FileProblem("password") from exc
-    except BaseException as exc:  # calamine's own errors and, on some damage, a Rust panic
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise FileProblem("corrupt") from exc
+    rows, _merged = workbooks.first_sheet(path, skip_empty_area=True)
     return [[_cell_text(c) for c in row] for row in rows]
 
 
@@ -150,26 +142,6 @@ def _cell_text(cell: object) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return "" if cell is None else str(cell).strip()
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
-        raise FileProblem("empty_file")
-
-    def known(separator: str) -> int:
-        rows = csv.reader(lines[: roster.MAX_TITLE_ROWS], delimiter=separator)
-        return max((sum(canonical_column(c) is not None for c in row) for row in rows), default=0)
-
-    separator = max((";", ",", "\t", "|"), key=known)
-    try:
-        return [[c.strip() for c in row] for row in csv.reader(lines, delimiter=separator)]
-    except csv.Error as exc:
-        raise FileProblem("csv_invalid") from exc
 
 
 # ------------------------------------------------------------------------------------------------ values
@@ -196,7 +168,7 @@ def typed(frame: pl.DataFrame, positions: dict[str, int], header_line: int, toda
         pl.col("t_kpj").str.strip_chars("'").str.replace_all(r"[\s.\-]", "").alias("_kpj"),
         pl.col("t_name").str.replace_all(r"\s+", " ").alias("name"),
         _mapped(work, "t_birth_date", lambda v: parse_birth_date(v, today), pl.Date()).alias("birth_date"),
-        _mapped(work, "t_sex", roster.parse_sex, pl.Utf8()).alias("_sex"),
+        _mapped(work, "t_sex", parsing.parse_sex, pl.Utf8()).alias("_sex"),
         _mapped(work, "t_monthly_wage", _rupiah, pl.Int64()).alias("monthly_wage"),
         _mapped(work, "t_contribution", _rupiah, pl.Int64()).alias("contribution"),
         _mapped(work, "t_programs", parse_programs, pl.Utf8()).alias("programs"),
@@ -222,8 +194,8 @@ def _mapped(work: pl.DataFrame, column: str, parse: Callable, dtype: pl.DataType
 
 def _rupiah(text: str) -> int | None:
     try:
-        return roster.parse_wage(text)
-    except roster.WageError:
+        return parsing.parse_wage(text)
+    except parsing.WageError:
         return None
 
 
@@ -236,7 +208,7 @@ def parse_birth_date(text: str, today: dt.date) -> dt.date | None:
     """The roster's date forms, plus two-digit years (30/04/85), yyyymmdd (19850430) and a day and month
     swapped where the straight reading is impossible (04/30/1985, as US-set spreadsheets write it)."""
     value = text.strip()
-    if found := roster.parse_date(value):
+    if found := parsing.parse_date(value):
         return found
     if m := _COMPACT.fullmatch(value):
         return _date(int(m[1]), int(m[2]), int(m[3]))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
+from payung.files import xlsx
 from payung.reconcile.findings import DIFFERENCES, FINDINGS, LABELS, Findings, Options
 from payung.reconcile.linkage import B, R
 
@@ -136,8 +136,7 @@ def summary_json(found: Findings, context: Context, roster_rows: int, bpjs_rows:
 # ----------------------------------------------------------------------------------------- REPORT.xlsx
 def write_report(found: Findings, path: str | Path, context: Context) -> None:
     lang = context.lang
-    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    book = xlsxwriter.Workbook(str(path), options)
+    book = xlsx.workbook(path, constant_memory=True)
     formats = {
         "bold": book.add_format({"bold": True}),
         "head": book.add_format({"bold": True, "border": 1, "text_wrap": True, "valign": "top"}),

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
 from payung.demo import people, sheets
 from payung.demo.draw import Draw
+from payung.files import xlsx
 from payung.reconcile import findings
 
 RATES: dict[str, float] = {
@@ -274,7 +274,7 @@ def write_bpjs(bpjs: pl.DataFrame, path: Path, period: dt.date) -> None:
     if path.suffix.lower() == ".csv":
         cells.rename(dict(zip(cells.columns, headers, strict=True))).write_csv(path)
         return
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsx.workbook(path, constant_memory=True)
     book.set_properties({"created": dt.datetime(2026, 1, 2, 8, 0), "author": "Payung demo"})
     sheet = book.add_worksheet("Peserta")
     sheet.write_string(0, 0, f"DAFTAR PESERTA BPJS KETENAGAKERJAAN PERIODE {period:%m-%Y}")

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from payung import uploads
 from payung.audit.services import record
 from payung.regions.models import Region
-from payung.registry import bulk, roster
+from payung.registry import bulk, problems, reading, roster
 from payung.registry.models import Engagement, ImportBatch, ImportIssue, Person, Unit
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,10 @@ def commit(batch: ImportBatch, *, user=None, channel: str = "web") -> ImportBatc
     meta = _meta(batch)
     upload = _folder(batch) / meta["upload"]
     if not upload.is_file():
-        return _fail(batch, _both(partial(roster.message, "upload_missing")), user, channel)
+        return _fail(batch, _both(partial(problems.message, "upload_missing")), user, channel)
     try:
         checked = _check(batch, upload, meta["lang"])
-    except roster.FileProblem as problem:
+    except problems.FileProblem as problem:
         return _fail(batch, _both(problem.text), user, channel)
     return _commit(batch, checked, user, channel)
 
@@ -124,16 +124,16 @@ def _preview(
     meta = {"lang": lang, "upload": uploads.stored_name(filename)}  # never the user's name on disk
     _save_meta(batch, meta)
     try:
-        roster.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)  # before copying it
+        reading.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)  # before copying it
         shutil.copyfile(path, folder / meta["upload"])
         checked = _check(batch, folder / meta["upload"], lang)
         with transaction.atomic():
             _record_findings(batch, checked, folder / meta["upload"])
-    except roster.FileProblem as problem:
+    except problems.FileProblem as problem:
         return _fail(batch, _both(problem.text), user, "web", audit=False), None
     except Exception:  # a bug must not reach the operator as a traceback; nothing was written
         log.exception("import batch %s: preview failed", batch.pk)
-        return _fail(batch, _both(partial(roster.message, "system_error")), user, "web", audit=False), None
+        return _fail(batch, _both(partial(problems.message, "system_error")), user, "web", audit=False), None
     return batch, checked
 
 
@@ -153,7 +153,7 @@ def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path) 
 
 
 def _check(batch: ImportBatch, path: Path, lang: str) -> roster.Checked:
-    sheet = roster.read(path, filename=batch.filename, max_bytes=settings.PAYUNG_MAX_UPLOAD_BYTES)
+    sheet = reading.read(path, filename=batch.filename, max_bytes=settings.PAYUNG_MAX_UPLOAD_BYTES)
     region = batch.region_id
     villages = Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=region)
     return roster.validate(
@@ -194,7 +194,7 @@ def _warnings(checked: roster.Checked, region: Region) -> pl.DataFrame:
         pl.lit("warning").alias("severity"),
         "code",
         *(
-            pl.Series(f"message_{lang}", [roster.message(c, lang, value=v) for c, v in rows], dtype=pl.Utf8)
+            pl.Series(f"message_{lang}", [problems.message(c, lang, value=v) for c, v in rows], dtype=pl.Utf8)
             for lang in LANGUAGES
         ),
     )
@@ -210,7 +210,7 @@ def _store_issues(batch: ImportBatch, errors: pl.DataFrame, warnings: pl.DataFra
         for line, column, severity, code, message, message_en in kept.iter_rows()
     ]  # fmt: skip
     if issues.height > kept.height:
-        more = _both(partial(roster.message, "issues_truncated", value=issues.height - kept.height))
+        more = _both(partial(problems.message, "issues_truncated", value=issues.height - kept.height))
         rows.append(ImportIssue(batch=batch, line=0, severity="warning", code="truncated", message=more[0],
                                 message_en=more[1]))  # fmt: skip
     ImportIssue.objects.bulk_create(rows, batch_size=2_000)
@@ -254,7 +254,7 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
     except Exception:  # a database failure must not reach the operator as a traceback; nothing was written
         log.exception("import batch %s failed", batch.pk)
         batch.refresh_from_db()
-        return _fail(batch, _both(partial(roster.message, "system_error")), user, channel)
+        return _fail(batch, _both(partial(problems.message, "system_error")), user, channel)
     _save_meta(batch, {**meta, "units_created": counts["units"]})
     return batch
 
@@ -277,12 +277,12 @@ def _write(batch: ImportBatch, checked: roster.Checked) -> dict:
 
 
 def _outcome(batch: ImportBatch, counts: dict, lang: str) -> str:
-    text = roster.message(
+    text = problems.message(
         "committed", lang, imported=counts["imported"], updated=counts["updated"],
         unchanged=counts["unchanged"], rejected=batch.rejected,
     )  # fmt: skip
     if counts["units"]:
-        text += " " + roster.message("units_created", lang, value=", ".join(counts["units"]))
+        text += " " + problems.message("units_created", lang, value=", ".join(counts["units"]))
     return text
 
 
@@ -301,7 +301,7 @@ def _already_committed(batch: ImportBatch) -> ImportBatch | None:
 
 
 def _already_message(earlier: ImportBatch, lang: str) -> str:
-    return roster.message("already_imported", lang, batch=earlier.pk, date=f"{earlier.created_at:%d-%m-%Y}")
+    return problems.message("already_imported", lang, batch=earlier.pk, date=f"{earlier.created_at:%d-%m-%Y}")
 
 
 def _both(text: Callable[[str], str]) -> tuple[str, str]:

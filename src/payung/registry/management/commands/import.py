@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from payung import uploads
 from payung.accounts import cli
-from payung.registry import importer, roster
+from payung.registry import importer, parsing
 from payung.registry.models import ImportBatch
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         rosters.add_argument("file")
         rosters.add_argument("--region", required=True, help=_("Kode kabupaten/kota, mis. 5371."))
         rosters.add_argument("--unit", default="", help=_("Kode unit untuk baris tanpa unit kerja."))
-        rosters.add_argument("--group", choices=roster.GROUPS, default="non_asn")
+        rosters.add_argument("--group", choices=parsing.GROUPS, default="non_asn")
         cli.add_user_argument(rosters)
         rosters.add_argument("--json", action="store_true", dest="as_json")
         rosters.add_argument("--dry-run", action="store_true", dest="dry_run")
