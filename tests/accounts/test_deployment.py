@@ -23,11 +23,11 @@ PRODUCTION = {"PAYUNG_ALLOWED_HOSTS": "payung.kupangkota.go.id"}
 REFUSAL = "Payung tidak dijalankan: PAYUNG_SECRET_KEY kosong, terlalu pendek, atau masih kunci demo"
 
 
-def run(tmp_path: Path, *argv: str, env: dict[str, str], timeout: int = 60) -> subprocess.CompletedProcess:
+def run(tmp_path: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PAYUNG_", "DJANGO_", "DATABASE_URL"))}
     clean |= {"PYTHONPATH": SOURCE, "PAYUNG_VAR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
     return subprocess.run(
-        [sys.executable, *argv], env=clean | env, cwd=tmp_path, capture_output=True, text=True, timeout=timeout
+        [sys.executable, *argv], env=clean | env, cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
 
 
@@ -88,7 +88,8 @@ def test_debug_allows_the_demo_key_anywhere(tmp_path):
 
 
 def test_a_mistyped_switch_is_refused_rather_than_read_as_off(tmp_path):
-    result = payung(tmp_path, "check", env={**PRODUCTION, "PAYUNG_SECRET_KEY": STRONG_KEY, "PAYUNG_HTTPS": "ya"})
+    env = {**PRODUCTION, "PAYUNG_SECRET_KEY": STRONG_KEY, "PAYUNG_HTTPS": "ya"}
+    result = payung(tmp_path, "check", env=env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "PAYUNG_HTTPS harus 1 atau 0" in result.stderr
 
@@ -121,13 +122,16 @@ print(json.dumps({
     "csrf_cookie": page.cookies["csrftoken"].output(),
     "plain": [plain.status_code, plain.headers.get("Location")],
     "proxied": proxied.status_code,
-    "session": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_AGE],
+    "session": [
+        settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_AGE
+    ],
 }))
 """
 
 
 def probe(tmp_path: Path, env: dict[str, str]) -> dict:
-    result = payung(tmp_path, "shell", "-c", PROBE, env={**PRODUCTION, "PAYUNG_SECRET_KEY": STRONG_KEY, **env})
+    env = {**PRODUCTION, "PAYUNG_SECRET_KEY": STRONG_KEY, **env}
+    result = payung(tmp_path, "shell", "-c", PROBE, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

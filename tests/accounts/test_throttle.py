@@ -10,12 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from payung.accounts.models import ApiToken, Role, User
+from payung.accounts.models import ApiToken
+from tests.accounts.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "payung-rahasia-2026"
-KUPANG = "5371"
 ATTACKER = "10.9.8.7"
 COLLEAGUE = "10.1.1.1"
 LOCKED = "Terlalu banyak percobaan masuk yang gagal"
@@ -24,11 +23,6 @@ LOCKED = "Terlalu banyak percobaan masuk yang gagal"
 @pytest.fixture(autouse=True)
 def _throttle_on(settings):
     settings.AXES_ENABLED = True
-
-
-@pytest.fixture
-def operator(db) -> User:
-    return User.objects.create_user("operator_kupang", password=PASSWORD, role=Role.OPERATOR, region_id=KUPANG)
 
 
 def log_in(client: Client, password: str, address: str = ATTACKER):
