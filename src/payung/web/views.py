@@ -50,10 +50,10 @@ class LoginView(NoColonLabels, auth_views.LoginView):
             return super().form_invalid(form)
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         message = ngettext(
-            "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi %(minutes)d menit "
-            "lagi, atau minta admin membuka kuncinya.",
-            "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi %(minutes)d menit "
-            "lagi, atau minta admin membuka kuncinya.",
+            "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi dalam %(minutes)d "
+            "menit, atau minta admin membuka kuncinya.",
+            "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi dalam %(minutes)d "
+            "menit, atau minta admin membuka kuncinya.",
             minutes,
         ) % {"minutes": minutes}
         return self.render_to_response(self.get_context_data(form=form, locked_out=message), status=429)
