@@ -16,8 +16,8 @@ VAR_DIR = Path(os.environ.get("PAYUNG_VAR", "var")).resolve()
 DEBUG = deploy.flag(os.environ, "PAYUNG_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("PAYUNG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 # Local: the demo, the test suite, commands; not local: anything other machines can reach (see deploy.py).
-LOCAL = DEBUG or not deploy.reachable_beyond_loopback(sys.argv, ALLOWED_HOSTS, sys.modules)
-SECRET_KEY = deploy.secret_key(os.environ.get("PAYUNG_SECRET_KEY", ""), local=LOCAL)
+PAYUNG_LOCAL = DEBUG or not deploy.reachable_beyond_loopback(sys.argv, ALLOWED_HOSTS, sys.modules)
+SECRET_KEY = deploy.secret_key(os.environ.get("PAYUNG_SECRET_KEY", ""), local=PAYUNG_LOCAL)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -135,7 +135,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-PAYUNG_MAX_UPLOAD_BYTES = int(os.environ.get("PAYUNG_MAX_UPLOAD_BYTES", 60 * 1024 * 1024))
+PAYUNG_MAX_UPLOAD_BYTES = deploy.number(os.environ, "PAYUNG_MAX_UPLOAD_BYTES", 60 * 1024 * 1024)
 
 # A working day, and gone with the browser: offices share computers.
 SESSION_COOKIE_AGE = deploy.number(os.environ, "PAYUNG_SESSION_HOURS", 8) * 3600
@@ -145,10 +145,10 @@ CSRF_COOKIE_HTTPONLY = False  # a browser script calling the API reads it for X-
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 
 # HTTPS: on by default wherever other machines can reach the server (a local demo has no certificate).
-HTTPS = deploy.flag(os.environ, "PAYUNG_HTTPS", not LOCAL)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
-SECURE_SSL_REDIRECT = deploy.flag(os.environ, "PAYUNG_SSL_REDIRECT", HTTPS)
-SECURE_HSTS_SECONDS = deploy.number(os.environ, "PAYUNG_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+PAYUNG_HTTPS = deploy.flag(os.environ, "PAYUNG_HTTPS", not PAYUNG_LOCAL)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PAYUNG_HTTPS
+SECURE_SSL_REDIRECT = deploy.flag(os.environ, "PAYUNG_SSL_REDIRECT", PAYUNG_HTTPS)
+SECURE_HSTS_SECONDS = deploy.number(os.environ, "PAYUNG_HSTS_SECONDS", 365 * 24 * 3600 if PAYUNG_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = deploy.flag(os.environ, "PAYUNG_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = deploy.flag(os.environ, "PAYUNG_HSTS_PRELOAD", False)
 # Only behind a proxy that terminates TLS and always sets this header; trusting it elsewhere lets a
