@@ -8,7 +8,7 @@ language of LANGUAGE_CODE) that ``payung`` and ``payung.wsgi`` print without a t
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,6 +19,8 @@ MIN_KEY_CHARACTERS = 5
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # runserver options that take the next argument as their value (the rest are flags).
 _RUNSERVER_VALUE_OPTIONS = frozenset({"--settings", "--pythonpath", "--verbosity", "-v"})
+# Set by payung.wsgi, before the settings load, when a WSGI server imports it.
+WSGI_SERVER = False
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 
@@ -45,17 +47,19 @@ def _runserver_address(arguments: Sequence[str]) -> str:
     return "::1" if {"-6", "--ipv6"} & set(arguments) else "127.0.0.1"
 
 
-def reachable_beyond_loopback(argv: Sequence[str], allowed_hosts: Sequence[str], modules: Container) -> bool:
+def reachable_beyond_loopback(
+    argv: Sequence[str], allowed_hosts: Sequence[str], *, wsgi_server: bool
+) -> bool:
     """Whether this process may answer other machines.
 
-    A host name in ALLOWED_HOSTS says so; so does a WSGI server (gunicorn, uWSGI, mod_wsgi), which imports
-    payung.wsgi before the settings (runserver imports it only after them); and so does runserver bound to
-    a non-loopback address: ALLOWED_HOSTS alone does not keep a request with a forged Host header out.
+    A host name in ALLOWED_HOSTS says so; so does a WSGI server (gunicorn, uWSGI, mod_wsgi: payung.wsgi
+    sets WSGI_SERVER before the settings load; runserver loads it only after them); and so does runserver
+    bound to a non-loopback address: ALLOWED_HOSTS alone does not keep a request with a forged Host out.
     Other commands (migrate, import, the test suite) listen to nobody.
     """
     if any(not _loopback_address(host.strip()) for host in allowed_hosts):
         return True
-    if "payung.wsgi" in modules:
+    if wsgi_server:
         return True
     if list(argv[1:2]) == ["runserver"]:
         return not _loopback_address(_runserver_address(argv[2:]))

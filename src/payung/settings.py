@@ -16,7 +16,9 @@ VAR_DIR = Path(os.environ.get("PAYUNG_VAR", "var")).resolve()
 DEBUG = deploy.flag(os.environ, "PAYUNG_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("PAYUNG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 # Local: the demo, the test suite, commands; not local: anything other machines can reach (see deploy.py).
-PAYUNG_LOCAL = DEBUG or not deploy.reachable_beyond_loopback(sys.argv, ALLOWED_HOSTS, sys.modules)
+PAYUNG_LOCAL = DEBUG or not deploy.reachable_beyond_loopback(
+    sys.argv, ALLOWED_HOSTS, wsgi_server=deploy.WSGI_SERVER
+)
 SECRET_KEY = deploy.secret_key(os.environ.get("PAYUNG_SECRET_KEY", ""), local=PAYUNG_LOCAL)
 
 INSTALLED_APPS = [

@@ -74,7 +74,7 @@ def test_runserver_on_every_interface_with_the_demo_key_is_refused(tmp_path):
     ],
 )
 def test_which_starts_are_reachable_from_other_machines(argv, reachable):
-    assert deploy.reachable_beyond_loopback(argv, ["127.0.0.1", "localhost"], {}) is reachable
+    assert deploy.reachable_beyond_loopback(argv, ["127.0.0.1", "localhost"], wsgi_server=False) is reachable
 
 
 def test_the_demo_and_the_test_suite_need_no_configuration(tmp_path):
