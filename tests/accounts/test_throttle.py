@@ -7,6 +7,7 @@ request, so tests/conftest.py turns axes off and these tests turn it on.
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import Client
 
@@ -108,3 +109,10 @@ def test_token_failures_do_not_lock_a_users_password_login(client, operator):
     for n in range(10):
         units(client, f"pyg_tebakan-{n}")
     assert log_in(client, PASSWORD).status_code == 302
+
+
+def test_a_counted_failure_stores_no_password(client, operator):
+    log_in(client, "hampir-benar-2026")
+    attempt = AccessAttempt.objects.get()
+    assert attempt.ip_address == ATTACKER and attempt.username == "operator_kupang"
+    assert "hampir-benar-2026" not in attempt.post_data
