@@ -55,7 +55,7 @@ class LoginView(NoColonLabels, auth_views.LoginView):
             "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi dalam %(minutes)d "
             "menit, atau minta admin membuka kuncinya.",
             minutes,
-        ) % {"minutes": minutes}
+        ) % {"minutes": minutes}  # Indonesian counts without a plural; English needs one
         return self.render_to_response(self.get_context_data(form=form, locked_out=message), status=429)
 
 
