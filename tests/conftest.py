@@ -46,6 +46,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _login_throttle_off(settings):
+    """django-axes needs the request at authenticate(), which Client.login does not pass; tests of the
+    throttle (tests/accounts/test_throttle.py) turn it back on and log in through the login page."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _each_test_starts_in_indonesian():
     """A request with Accept-Language: en leaves English active on the test thread; a real process (a
     command, a server worker) starts in settings.LANGUAGE_CODE, and so does each test."""

@@ -56,7 +56,8 @@ def test_browser_session_reads_and_needs_csrf_to_write(world):
     assert allowed.status_code == 201, allowed.content
 
 
-def test_openapi_document_and_docs_are_served(client, db):
+def test_openapi_document_and_docs_are_served(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("pembaca"))  # both are behind login
     schema = client.get(f"{BASE}/openapi.json").json()
     assert schema["info"]["title"] == "Payung API"
     assert {"/api/v1/people", "/api/v1/people/{person_id}", "/api/v1/imports", "/api/v1/nik/{nik}"} <= set(

@@ -1,11 +1,15 @@
 """The REST API at /api/v1: OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs.
 
+Both need a logged-in browser session (they map every endpoint); Swagger UI comes from ninja's own static
+files ("ninja" in INSTALLED_APPS), and without a validator it makes no request to another site.
+
 Same scoping as the web UI (accounts.scope): a record of another tenant answers 404, never 403.
 """
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from django.contrib.auth.decorators import login_required
+from ninja import NinjaAPI, Swagger
 
 from payung.api import (
     bills,
@@ -32,6 +36,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=api_auth(),
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=login_required,
 )
 errors.install(api)
 for module in (people, imports, duplicates, nik, regions, rules, coverage, bills, payments, reconcile):

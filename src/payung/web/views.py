@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from payung.accounts import scope
 from payung.registry import services
@@ -41,6 +42,27 @@ class NoColonLabels:
 class LoginView(NoColonLabels, auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        """Past the failure limit for this username from this address (django-axes flags the request) the
+        page says so, with 429, whichever password was sent: "wrong password" would invite more guesses."""
+        if not getattr(self.request, "axes_locked_out", False):
+            return super().form_invalid(form)
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        message = ngettext(
+            "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi dalam %(minutes)d "
+            "menit, atau minta admin membuka kuncinya.",
+            "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. Coba lagi dalam %(minutes)d "
+            "menit, atau minta admin membuka kuncinya.",
+            minutes,
+        ) % {"minutes": minutes}  # Indonesian counts without a plural; English needs one
+        return self.render_to_response(self.get_context_data(form=form, locked_out=message), status=429)
+
+
+def login_locked_out(request: HttpRequest, response: HttpResponse, credentials: dict | None) -> HttpResponse:
+    """settings.AXES_LOCKOUT_CALLABLE: the lockout page is LoginView's own answer (the backend has already
+    refused the login), so axes' middleware keeps it rather than putting its English page in its place."""
+    return response
 
 
 class LogoutView(auth_views.LogoutView):
