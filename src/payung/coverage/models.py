@@ -50,6 +50,7 @@ class Agreement(models.Model):
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)  # optimistic lock, +1 on every write (audit.locking)
 
     class Meta:
         ordering = ["-valid_from", "number"]

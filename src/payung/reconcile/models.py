@@ -92,6 +92,7 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)  # optimistic lock, +1 on every decision (audit.locking)
 
     class Meta:
         ordering = ["id"]

@@ -66,6 +66,7 @@ class Person(models.Model):
     status = models.CharField(max_length=10, default="active")  # derived from the latest StatusChange
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)  # optimistic lock, +1 on every write (audit.locking)
 
     class Meta:
         ordering = ["name", "id"]
