@@ -56,4 +56,3 @@ def claim(instance: models.Model, version: int | None, **still) -> None:
     if not rows.update(version=F("version") + 1):
         raise Conflict(instance)
     instance.version = manager.values_list("version", flat=True).get(pk=instance.pk)
-
