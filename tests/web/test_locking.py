@@ -1,6 +1,8 @@
 """Two people editing one record from forms they opened at the same time: the later save is refused with
 who changed it and when, and the earlier change survives (issue 14 item 4, decision 0013)."""
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -88,3 +90,30 @@ def test_a_post_without_the_version_is_refused_with_a_message(client, login, wor
     response = client.post(url, {**fields, "phone": "083333333333"})
     assert "Formulir ini kedaluwarsa." in response.content.decode()
     assert Person.objects.get(pk=world.kupang.person.pk).phone == ""
+
+
+def test_a_pair_decided_meanwhile_is_not_decided_again(world, two_editors, api_client):
+    """Duplicate decisions were already final (the service locks the pair and wants it open): pinned here,
+    on the web and the API, so that a second decision never overwrites the first."""
+    operator, colleague = two_editors
+    candidate = world.kupang.candidate
+    dismissed = colleague.post(reverse("duplicate_dismiss", args=[candidate.pk]), {"reason": "Kakak beradik"})
+    assert dismissed.status_code == 302
+
+    merge = {"keep": "left", "reason": "Orang yang sama"}
+    assert operator.post(reverse("duplicate_merge", args=[candidate.pk]), merge).status_code == 404
+    again = api_client("kupang", f"/duplicates/{candidate.pk}/merge", {**merge, "keep": candidate.left_id})
+    assert again.status_code == 422 and "state" in again.json()["errors"]
+    candidate.refresh_from_db()
+    assert candidate.state == "dismissed" and Person.objects.filter(pk=candidate.right_id).exists()
+
+
+@pytest.fixture
+def api_client(world):
+    def post(who: str, path: str, body: dict):
+        headers = world.auth(who)
+        return Client().post(
+            f"/api/v1{path}", json.dumps(body), content_type="application/json", headers=headers
+        )
+
+    return post
