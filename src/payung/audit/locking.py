@@ -33,10 +33,12 @@ class Conflict(Exception):
         }
 
     def for_form(self) -> str:
-        return f"{self.who_and_when()} {_('Periksa nilai terbaru di bawah lalu simpan lagi.')}"
+        what_now = _("Periksa nilai terbaru di bawah lalu simpan lagi.")
+        return f"{self.who_and_when()} {what_now}"
 
     def for_api(self) -> str:
-        return f"{self.who_and_when()} {_('Baca ulang datanya lalu kirim lagi dengan versi terbaru.')}"
+        what_now = _("Baca ulang datanya lalu kirim lagi dengan versi terbaru.")
+        return f"{self.who_and_when()} {what_now}"
 
 
 def _last_change(instance: models.Model) -> AuditEvent | None:
