@@ -133,7 +133,10 @@ def _kupang_left_no_trail(world) -> bool:
 STATUS = {"status": "ended", "effective_date": "2026-01-31", "reason": "Kontrak selesai"}
 API_ROUTES = {
     ("get", "/people/{person_id}"): ("person", lambda w: None),
-    ("patch", "/people/{person_id}"): ("person", lambda w: {"phone": "081100000000", "reason": "Nomor baru"}),
+    ("patch", "/people/{person_id}"): (
+        "person",
+        lambda w: {"phone": "081100000000", "reason": "Nomor baru", "version": w.ttu.person.version},
+    ),
     ("post", "/people/{person_id}/engagements"): (
         "person",
         lambda w: {"unit_id": w.ttu.unit.pk, "group": "rentan"},

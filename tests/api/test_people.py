@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+from payung.accounts.models import ApiToken, Role, User
 from payung.audit.models import AuditEvent
 from payung.registry.models import Person, Unit
 from payung.registry.nik import compose
@@ -129,10 +131,9 @@ def test_unit_restricted_operator_must_place_the_new_person_in_its_unit(api, wor
 
 def test_patch_needs_a_reason_and_records_it(api, world):
     target = world.kupang.person
-    assert (
-        api("kupang", "patch", f"/people/{target.pk}", {"name": "Maria B.", "reason": " "}).status_code == 422
-    )
-    response = api("kupang", "patch", f"/people/{target.pk}", {"phone": "081234567890", "reason": "SK baru"})
+    path, read = f"/people/{target.pk}", {"version": target.version}
+    assert api("kupang", "patch", path, {**read, "name": "Maria B.", "reason": " "}).status_code == 422
+    response = api("kupang", "patch", path, {**read, "phone": "081234567890", "reason": "SK baru"})
     assert response.status_code == 200
     assert response.json()["phone"] == "081234567890" and response.json()["name"] == "Maria Bere"
     event = AuditEvent.objects.get(action="person.update", object_id=str(target.pk))
@@ -162,3 +163,76 @@ def test_units_are_scoped(api, world):
     assert codes == {world.kupang.unit.code}
     both = {u["code"] for u in api("province", "get", "/units").json()}
     assert both == {world.kupang.unit.code, world.ttu.unit.code}
+
+
+# ------------------------------------------------------------------------- optimistic locking (0013)
+def _patch(api, who: str, person_id: int, body: dict, if_match: str | None = None):
+    headers = {**api.world.auth(who), **({"If-Match": if_match} if if_match else {})}
+    url = f"/api/v1/people/{person_id}"
+    return api.client.patch(url, json.dumps(body), content_type="application/json", headers=headers)
+
+
+def test_read_gives_the_version_as_etag_and_in_the_body(api, world):
+    response = api("kupang", "get", f"/people/{world.kupang.person.pk}")
+    assert response.headers["ETag"] == '"0"' and response.json()["version"] == 0
+
+
+def test_a_patch_with_a_stale_if_match_is_409_and_the_first_change_survives(api, world):
+    colleague = User.objects.create_user(
+        "kupang2", first_name="Yosef", last_name="Lake", role=Role.OPERATOR, region_id="5371"
+    )
+    world.tokens["kupang2"] = ApiToken.issue(colleague, "ujian")[1]
+    target = world.kupang.person.pk
+    etag = api("kupang", "get", f"/people/{target}").headers["ETag"]
+
+    first = _patch(api, "kupang2", target, {"phone": "081111111111", "reason": "Nomor baru"}, etag)
+    second = _patch(api, "kupang", target, {"phone": "082222222222", "reason": "Nomor lain"}, etag)
+
+    assert first.status_code == 200 and first.headers["ETag"] == '"1"'
+    assert second.status_code == 409
+    assert second.json()["detail"].startswith("Data ini sudah diubah oleh Yosef Lake pada ")
+    assert "Baca ulang datanya lalu kirim lagi dengan versi terbaru." in second.json()["detail"]
+    assert Person.objects.get(pk=target).phone == "081111111111"
+    assert (
+        _patch(
+            api, "kupang", target, {"phone": "082222222222", "reason": "x"}, first.headers["ETag"]
+        ).status_code
+        == 200
+    )
+
+
+def test_a_stale_version_in_the_body_is_409(api, world):
+    target = world.kupang.person.pk
+    assert (
+        _patch(api, "kupang", target, {"name": "Maria B.", "reason": "Salah ketik", "version": 0}).status_code
+        == 200
+    )
+    stale = _patch(api, "kupang", target, {"phone": "081111111111", "reason": "Nomor", "version": 0})
+    assert stale.status_code == 409
+    assert Person.objects.get(pk=target).phone == ""
+
+
+def test_a_patch_that_names_no_version_is_428_and_changes_nothing(api, world):
+    response = _patch(api, "kupang", world.kupang.person.pk, {"phone": "081111111111", "reason": "Nomor"})
+    assert response.status_code == 428
+    assert "If-Match" in response.json()["detail"] and "version" in response.json()["detail"]
+    assert Person.objects.get(pk=world.kupang.person.pk).phone == ""
+
+
+def test_if_match_must_be_an_etag_and_agree_with_the_body(api, world):
+    target = world.kupang.person.pk
+    garbled = _patch(api, "kupang", target, {"phone": "081111111111", "reason": "Nomor"}, "kemarin")
+    assert garbled.status_code == 422 and "If-Match" in garbled.json()["errors"]
+    both = _patch(api, "kupang", target, {"phone": "081111111111", "reason": "N", "version": 5}, '"0"')
+    assert both.status_code == 422 and "version" in both.json()["errors"]
+    assert Person.objects.get(pk=target).phone == ""
+
+
+def test_a_status_change_from_a_stale_read_is_409(api, world):
+    target = world.kupang.person.pk
+    assert (
+        _patch(api, "kupang", target, {"name": "Maria B.", "reason": "Salah ketik"}, '"0"').status_code == 200
+    )
+    body = {"status": "ended", "effective_date": "2026-01-31", "reason": "Kontrak habis", "version": 0}
+    assert api("kupang", "post", f"/people/{target}/status", body).status_code == 409
+    assert Person.objects.get(pk=target).status == "active"

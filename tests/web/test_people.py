@@ -114,6 +114,7 @@ def test_edit_person(client, login, world):
         "sex": "P",
         "birth_date": "1985-04-30",
         "phone": "081234567890",
+        "version": person.version,  # as the form opened on it says
     }
     response = client.post(reverse("person_edit", args=[person.pk]), data)
     assert response.status_code == 302
@@ -140,11 +141,10 @@ def test_change_status_requires_a_reason_then_records_it(client, login, world):
     login("kupang")
     person = world.kupang.person
     url = reverse("status_change", args=[person.pk])
-    page = html(client.post(url, {"status": "ended", "effective_date": "2025-01-31", "reason": ""}))
+    opened = {"status": "ended", "effective_date": "2025-01-31", "version": person.version}
+    page = html(client.post(url, {**opened, "reason": ""}))
     assert "errorlist" in page and not StatusChange.objects.filter(person=person).exists()
-    response = client.post(
-        url, {"status": "ended", "effective_date": "2025-01-31", "reason": "Kontrak habis"}
-    )
+    response = client.post(url, {**opened, "reason": "Kontrak habis"})
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.status == "ended"

@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from payung.audit.locking import Conflict
 from payung.registry.services import NotAllowed, ValidationFailed
 
 logger = logging.getLogger("payung.api")
@@ -86,6 +87,10 @@ def install(api: NinjaAPI) -> None:
         for error in exc.errors:
             errors.setdefault(_field(error.get("loc", ())), []).append(_schema_message(error))
         return _json(api, request, 422, _invalid_text(), errors)
+
+    @api.exception_handler(Conflict)
+    def conflict(request, exc: Conflict):
+        return _json(api, request, 409, exc.for_api())
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -12,6 +13,7 @@ from payung.accounts import scope
 from payung.api import queries
 from payung.api.auth import require_editor
 from payung.api.pagination import PageQuery, page_of
+from payung.api.preconditions import read_version, required_text, tag
 from payung.api.schemas import (
     EngagementIn,
     EngagementOut,
@@ -31,6 +33,7 @@ from payung.registry.services import EngagementData, PersonData, ValidationFaile
 
 router = Router(tags=["people"])
 ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+WRITE_ERRORS = {**ERRORS, 409: Problem}  # 409: the person changed since the version the client read
 
 
 class PeopleFilter(PageQuery):
@@ -67,10 +70,15 @@ def list_people(request, query: Query[PeopleFilter]):
     return page_of(qs.order_by("name", "id"), query)
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Data lengkap satu orang")
-def read_person(request, person_id: int):
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **ERRORS},
+    summary="Data lengkap satu orang (ETag: versinya, untuk If-Match saat mengubah)",
+)
+def read_person(request, person_id: int, response: HttpResponse):
     person = _visible_person(request, person_id)
     services.record_view(request.auth, person, channel="api")
+    tag(response, person.version)
     return person
 
 
@@ -111,11 +119,16 @@ def create_person(request, payload: PersonIn):
 
 
 @router.patch(
-    "/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Ubah data orang (dengan alasan)"
+    "/people/{person_id}",
+    response={200: PersonOut, 428: Problem, **WRITE_ERRORS},
+    summary="Ubah data orang (dengan alasan; If-Match atau version wajib)",
 )
-def update_person(request, person_id: int, payload: PersonPatch):
+def update_person(request, person_id: int, payload: PersonPatch, response: HttpResponse):
     person = _visible_person(request, person_id)
     require_editor(request.auth)
+    version = read_version(request, payload.version)
+    if version is None:
+        return Status(428, {"detail": required_text()})
     if not payload.reason.strip():
         raise ValidationFailed({"reason": [_("Alasan wajib diisi.")]})
     current = {f.name: getattr(person, f.name) for f in fields(PersonData) if f.name != "village_code"}
@@ -123,11 +136,13 @@ def update_person(request, person_id: int, payload: PersonPatch):
     # null clears only the desa; for the other fields it means "leave as is".
     changes = {
         k: v
-        for k, v in payload.dict(exclude={"reason"}, exclude_unset=True).items()
+        for k, v in payload.dict(exclude={"reason", "version"}, exclude_unset=True).items()
         if v is not None or k == "village_code"
     }
     data = PersonData(**{**current, **changes})
-    return services.update_person(request.auth, person, data, reason=payload.reason, channel="api")
+    services.update_person(request.auth, person, data, version=version, reason=payload.reason, channel="api")
+    tag(response, person.version)
+    return person
 
 
 @router.post(
@@ -145,8 +160,8 @@ def add_engagement(request, person_id: int, payload: EngagementIn):
 
 @router.post(
     "/people/{person_id}/status",
-    response={201: StatusChangeOut, **ERRORS},
-    summary="Catat perubahan status (aktif, berhenti, meninggal)",
+    response={201: StatusChangeOut, **WRITE_ERRORS},
+    summary="Catat perubahan status (aktif, berhenti, meninggal; If-Match atau version bila ada)",
 )
 def change_status(request, person_id: int, payload: StatusIn):
     person = _visible_person(request, person_id)
@@ -163,6 +178,7 @@ def change_status(request, person_id: int, payload: StatusIn):
         payload.effective_date,
         reason=payload.reason,
         engagement=engagement,
+        version=read_version(request, payload.version),
         channel="api",
     )
     return Status(201, change)

@@ -22,6 +22,7 @@ from payung import uploads
 from payung.accounts import scope
 from payung.api import queries
 from payung.api.pagination import PageQuery, page_of
+from payung.api.preconditions import read_version
 from payung.api.schemas import Problem
 from payung.reconcile import exports, services
 from payung.reconcile.errors import ReconcileProblem
@@ -42,6 +43,10 @@ class UploadIn(Schema):
 class ReviewIn(Schema):
     decision: str = Field(description="accept | reject | register | deactivate | correct | dispute")
     reason: str
+    version: int | None = Field(
+        None,
+        description="Versi temuan yang dibaca (atau If-Match); tanpa itu hanya temuan yang masih terbuka",
+    )
 
 
 class FindingFilter(PageQuery):
@@ -112,6 +117,7 @@ def _finding_out(f: Finding) -> dict:
         "state": f.state,
         "action": f.action,
         "reason": f.reason,
+        "version": f.version,
     }
 
 
@@ -187,18 +193,21 @@ def rerun(request, reconciliation_id: int):
         raise _problem(problem) from None
 
 
-@router.post("/findings/{finding_id}/review", response={200: dict, **ERRORS}, summary="Putuskan satu temuan")
+@router.post(
+    "/findings/{finding_id}/review",
+    response={200: dict, 409: Problem, **ERRORS},
+    summary="Putuskan satu temuan",
+)
 def review(request, finding_id: int, payload: ReviewIn):
     finding = scope.get_or_404(
         scope.region_wide(request.auth, Finding.objects.select_related("region")), pk=finding_id
     )
     services.require(request.auth, finding.region)
+    read = {"reason": payload.reason, "version": read_version(request, payload.version), "channel": "api"}
     if payload.decision in ("accept", "reject"):
-        services.decide(
-            request.auth, finding, payload.decision == "accept", reason=payload.reason, channel="api"
-        )
+        services.decide(request.auth, finding, payload.decision == "accept", **read)
     else:
-        services.act(request.auth, finding, payload.decision, reason=payload.reason, channel="api")
+        services.act(request.auth, finding, payload.decision, **read)
     return _finding_out(finding)
 
 

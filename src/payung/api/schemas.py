@@ -83,6 +83,7 @@ class PersonOut(Schema):
     mother_maiden_name: str
     kpj: str
     status: str
+    version: int = Field(description="Versi data; kirim lagi (If-Match atau version) saat mengubah")
     engagements: list[EngagementOut]
     history: list[StatusChangeOut]
 
@@ -136,6 +137,7 @@ class PersonIn(PersonFields):
 
 class PersonPatch(Schema):
     reason: str
+    version: int | None = Field(None, description="Versi yang dibaca (GET); atau header If-Match")
     nik: str | None = None
     name: str | None = None
     sex: str | None = None
@@ -153,6 +155,7 @@ class StatusIn(Schema):
     effective_date: dt.date
     reason: str
     engagement_id: int | None = None
+    version: int | None = Field(None, description="Versi orang yang dibaca (GET); atau header If-Match")
 
 
 class UnitOut(Schema):

@@ -50,6 +50,8 @@ class Agreement(models.Model):
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic lock: +1 on every write (audit.locking). db_default: bulk SQL inserts get 0 too.
+    version = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["-valid_from", "number"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -361,6 +362,8 @@ def reply(
     for person in changed_people:
         person.updated_at = now
     Person.objects.bulk_update(changed_people, ["kpj", "updated_at"], batch_size=2000)
+    # A new version: a person form opened before this reply must not save the old KPJ back over it.
+    Person.objects.filter(pk__in=[p.pk for p in changed_people]).update(version=F("version") + 1)
     batch.replied_at, batch.reply_filename = now, (filename or Path(path).name)[:255]
     batch.save(update_fields=["replied_at", "reply_filename"])
     record(

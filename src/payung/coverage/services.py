@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from payung.audit.locking import claim
 from payung.audit.services import record, snapshot
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
 from payung.coverage.models import Agreement, FundingSource, MidMonthRule
@@ -201,9 +202,16 @@ def create_agreement(user, region: Region, data: AgreementData, *, channel: str 
 
 @transaction.atomic
 def update_agreement(
-    user, agreement: Agreement, data: AgreementData, *, reason: str, channel: str = "web"
+    user,
+    agreement: Agreement,
+    data: AgreementData,
+    *,
+    reason: str,
+    version: int | None = None,
+    channel: str = "web",
 ) -> Agreement:
-    """Change the terms; memberships already derived are derived again under the new terms."""
+    """Change the terms; memberships already derived are derived again under the new terms.
+    ``version``: the one the editor read (None: whatever it is now); an older one raises Conflict."""
     data = data.cleaned()
     errors = _errors(agreement.region, data, agreement.pk)
     if not (reason or "").strip():
@@ -213,16 +221,17 @@ def update_agreement(
     before = {**snapshot(agreement), "unit_ids": _unit_ids(agreement)}
     for name, value in _values(data).items():
         setattr(agreement, name, value)
+    after = {**snapshot(agreement), "unit_ids": data.unit_ids}
+    changed = {k for k in after if after[k] != before[k]}
+    if not changed:  # the agreement already says this: nothing to write, so nothing to lose
+        return agreement
+    claim(agreement, version)
     try:
         with transaction.atomic():
             agreement.save()
     except IntegrityError:
         raise ValidationFailed({"number": [_("Nomor PKS ini sudah dipakai di wilayah ini.")]}) from None
     agreement.units.set(data.unit_ids)
-    after = {**snapshot(agreement), "unit_ids": data.unit_ids}
-    changed = {k for k in after if after[k] != before[k]}
-    if not changed:
-        return agreement
     record(
         user,
         "agreement.update",

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payung.accounts import scope
+from payung.audit.locking import claim
 from payung.audit.services import record
 from payung.coverage import queries
 from payung.reconcile import findings, linkage, lists
@@ -454,27 +455,35 @@ def _decision(user, finding: Finding, reason: str, errors: dict) -> None:
         raise ValidationFailed(errors)
 
 
-def decide(user, finding: Finding, accept: bool, *, reason: str, channel: str = "web") -> Finding:
-    """Accept or reject a proposed pair (matched or with differences)."""
+def decide(
+    user, finding: Finding, accept: bool, *, reason: str, version: int | None = None, channel: str = "web"
+) -> Finding:
+    """Accept or reject a proposed pair (matched or with differences). ``version``: see ``_save``."""
     errors = {}
     if finding.kind not in PAIRED:
         errors["decision"] = [_("Hanya pasangan yang diusulkan yang dapat diterima atau ditolak.")]
     _decision(user, finding, reason, errors)
     state = Finding.State.ACCEPTED if accept else Finding.State.REJECTED
-    return _save(user, finding, state, "", reason, channel)
+    return _save(user, finding, (state, ""), reason, version, channel)
 
 
-def act(user, finding: Finding, action: str, *, reason: str, channel: str = "web") -> Finding:
+def act(
+    user, finding: Finding, action: str, *, reason: str, version: int | None = None, channel: str = "web"
+) -> Finding:
     """Register, deactivate, correct the registry or dispute a bill line, as the finding allows."""
     errors = {}
     if action not in ACTIONS.get(finding.kind, ()):
         errors["action"] = [_("Tindakan ini tidak berlaku untuk temuan ini.")]
     _decision(user, finding, reason, errors)
-    return _save(user, finding, Finding.State.RESOLVED, action, reason, channel)
+    return _save(user, finding, (Finding.State.RESOLVED, action), reason, version, channel)
 
 
-def _save(user, finding: Finding, state: str, action: str, reason: str, channel: str) -> Finding:
+def _save(user, finding: Finding, decision: tuple[str, str], reason: str, version, channel: str) -> Finding:
+    """Store (state, action) over the ``version`` of the finding its reviewer read; without one, only a
+    first decision: a decision nobody saw is never overwritten (audit.locking.Conflict)."""
+    state, action = decision
     with transaction.atomic():
+        claim(finding, version, **({} if version is not None else {"state": Finding.State.OPEN}))
         before = {"state": finding.state, "action": finding.action, "reason": finding.reason}
         finding.state, finding.action, finding.reason = state, action, reason.strip()
         finding.resolved_by, finding.resolved_at = user, timezone.now()

@@ -316,7 +316,14 @@ def _merge(frame: pl.DataFrame, region_code: str) -> dict[str, int]:
         _find(cursor, engagement, "engagement", ENGAGEMENT_FIELDS, _SAME_ENGAGEMENT, [])
         with _set_based_references(cursor, region_code):
             cursor.execute(
-                _update_from(person, person_columns, "person", "AND s.is_first = 1", "updated_at = %s"),
+                # version + 1: a form opened before this import must not save over what it changed
+                _update_from(
+                    person,
+                    person_columns,
+                    "person",
+                    "AND s.is_first = 1",
+                    f"updated_at = %s, version = {person}.version + 1",
+                ),
                 [now],
             )
             people_updated = cursor.rowcount

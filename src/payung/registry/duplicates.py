@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from payung.audit.locking import claim
 from payung.audit.services import record, snapshot
 from payung.registry import linkage
 from payung.registry.models import DuplicateCandidate, Engagement, Person, StatusChange
@@ -199,6 +200,7 @@ def merge(candidate: DuplicateCandidate, *, keep: Person, user, reason: str, cha
     removed = sides.popitem()[1]
     if keep.region_id != removed.region_id:
         raise ValidationFailed({"keep": [_("Data dari dua wilayah berbeda tidak dapat digabung di sini.")]})
+    claim(keep, None)  # it takes the other's history and blanks: a form opened on it before is stale
     before = {"kept": snapshot(keep), "removed": snapshot(removed)}
     moved = _move_history(removed, keep)
     filled = _fill_blanks(keep, removed)

@@ -66,6 +66,8 @@ class Person(models.Model):
     status = models.CharField(max_length=10, default="active")  # derived from the latest StatusChange
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic lock: +1 on every write (audit.locking). db_default: bulk SQL inserts get 0 too.
+    version = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["name", "id"]

@@ -1,6 +1,8 @@
 """Every write to the registry of one person at a time. Views, API and CLI call these; each is audited.
 
 Bulk writes (imports, demo data) go through registry.bulk instead; both validate NIKs with registry.nik.
+A write that changes a person takes its next version (audit.locking); ``version`` is the one the caller
+read, so a form or PATCH started from an older read is refused (Conflict) instead of reverting a change.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung.audit.locking import claim
 from payung.audit.services import record, snapshot
 from payung.regions.models import Region
 from payung.registry import nik as nik_rules
@@ -91,26 +94,29 @@ def create_person(user, region: Region, data: PersonData, *, channel: str = "web
 
 @transaction.atomic
 def update_person(
-    user, person: Person, data: PersonData, *, reason: str = "", channel: str = "web"
+    user, person: Person, data: PersonData, *, version: int | None, reason: str = "", channel: str = "web"
 ) -> Person:
+    """``version``: the one the editor read (None: no earlier read, e.g. a script's own read-and-write)."""
     data.nik = nik_rules.clean(data.nik)
     _check(_person_errors(data, person.region, person.pk))
     before = snapshot(person)
     for name, value in {**data.as_fields(), **index_values(data.name)}.items():
         setattr(person, name, value)
-    person.save()
     after = snapshot(person)
-    changed = {k for k in after if after[k] != before[k] and k != "updated_at"}
-    if changed:
-        record(
-            user,
-            "person.update",
-            person,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            reason=reason,
-            channel=channel,
-        )
+    changed = {k for k in after if after[k] != before[k]}
+    if not changed:  # the record already holds these values: nothing to write, so nothing to lose
+        return person
+    claim(person, version)
+    person.save()
+    record(
+        user,
+        "person.update",
+        person,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+        reason=reason,
+        channel=channel,
+    )
     return person
 
 
@@ -169,9 +175,11 @@ def change_status(
     *,
     reason: str,
     engagement: Engagement | None = None,
+    version: int | None = None,
     channel: str = "web",
 ) -> StatusChange:
-    """Record a status with its effective date; the person's (or engagement's) current status follows it."""
+    """Record a status with its effective date; the person's (or engagement's) current status follows it.
+    ``version``: the person's, as the form showed it (None: whatever it is now)."""
     errors: dict[str, list[str]] = {}
     if status not in Status.values:
         errors["status"] = [_("Status tidak dikenal.")]
@@ -180,6 +188,7 @@ def change_status(
     if effective_date > dt.date.today() + dt.timedelta(days=366):
         errors["effective_date"] = [_("Tanggal berlaku terlalu jauh di masa depan.")]
     _check(errors)
+    claim(person, version)
     change = StatusChange.objects.create(
         person=person,
         engagement=engagement,

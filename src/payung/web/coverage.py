@@ -9,12 +9,10 @@ URLs do not exist (404). Registration files carry full NIKs: each download is au
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,14 +22,15 @@ from django.utils.translation import gettext_lazy
 
 from payung import uploads
 from payung.accounts import scope
+from payung.audit.locking import Conflict
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
 from payung.coverage import enrolment, queries, registration
 from payung.coverage.models import Agreement, FundingSource, Membership, MidMonthRule, RegistrationBatch
 from payung.coverage.services import AgreementData, create_agreement, update_agreement
 from payung.registry.models import Group
 from payung.registry.services import ValidationFailed, record_export
-from payung.web.forms import Form, RupiahField, ServiceForm, date_field
-from payung.web.views import treasurer_required
+from payung.web.forms import Form, RupiahField, ServiceForm, Versioned, date_field
+from payung.web.views import conflict_page, save_or_show, treasurer_required
 
 ALL_PROGRAMS = tuple(dict.fromkeys(PROGRAMS["pu"] + PROGRAMS["bpu"]))
 
@@ -127,12 +126,14 @@ class AgreementForm(ServiceForm):
 
     def sections(self) -> list[tuple[str, list]]:
         found = [(title, [self[n] for n in names]) for title, names in self.SECTIONS]
-        extra = [self[n] for n in self.fields if not any(n in names for _, names in self.SECTIONS)]
+        listed = {n for _, names in self.SECTIONS for n in names}
+        extra = [self[n] for n in self.fields if n not in listed and not self[n].is_hidden]
         return found + ([(_("Alasan perubahan"), extra)] if extra else [])
 
     def agreement_data(self) -> AgreementData:
         data = dict(self.cleaned_data)
         data.pop("reason", None)
+        data.pop("version", None)
         data["unit_ids"] = [u.pk for u in data.pop("units")]
         return AgreementData(**data)
 
@@ -140,10 +141,10 @@ class AgreementForm(ServiceForm):
     def initial_for(agreement: Agreement) -> dict:
         data = vars(AgreementData.of(agreement)).copy()
         data["units"] = data.pop("unit_ids")
-        return data
+        return {**data, "version": agreement.version}
 
 
-class AgreementChangeForm(AgreementForm):
+class AgreementChangeForm(Versioned, AgreementForm):
     reason = forms.CharField(
         label=gettext_lazy("Alasan perubahan"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -182,16 +183,6 @@ def agreements_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/agreements.html", context)
 
 
-def _save(form, save: Callable[[], object]) -> bool:
-    try:
-        with transaction.atomic():
-            save()
-    except ValidationFailed as failed:
-        form.show(failed.errors)
-        return False
-    return True
-
-
 @treasurer_required
 def agreement_create(request: HttpRequest) -> HttpResponse:
     region = scope.tenant_of(request.user)
@@ -207,7 +198,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     def save() -> None:
         created.append(create_agreement(request.user, region, form.agreement_data()))
 
-    if request.method == "POST" and form.is_valid() and _save(form, save):
+    if request.method == "POST" and form.is_valid() and save_or_show(form, save):
         messages.success(request, _("PKS %(number)s sudah disimpan.") % {"number": created[0].number})
         return redirect("agreement", pk=created[0].pk)
     return render(request, "web/agreement_form.html", {"form": form, "title": _("PKS baru")})
@@ -222,13 +213,23 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
     def save() -> None:
-        update_agreement(request.user, agreement, form.agreement_data(), reason=form.cleaned_data["reason"])
+        data = form.cleaned_data
+        update_agreement(
+            request.user, agreement, form.agreement_data(), reason=data["reason"], version=data["version"]
+        )
 
-    if request.method == "POST" and form.is_valid() and _save(form, save):
-        messages.success(request, _("Perubahan PKS sudah disimpan."))
-        return redirect("agreement", pk=agreement.pk)
-    title = _("Ubah PKS %(number)s") % {"number": agreement.number}
-    return render(request, "web/agreement_form.html", {"form": form, "title": title, "agreement": agreement})
+    context = {"title": _("Ubah PKS %(number)s") % {"number": agreement.number}, "agreement": agreement}
+    try:
+        if request.method == "POST" and form.is_valid() and save_or_show(form, save):
+            messages.success(request, _("Perubahan PKS sudah disimpan."))
+            return redirect("agreement", pk=agreement.pk)
+    except Conflict as conflict:
+        # The terms as stored now; the reason typed stays, to be saved with them once checked.
+        stored = scope.get_or_404(visible_agreements(request.user), pk=pk)
+        initial = {**AgreementForm.initial_for(stored), "reason": form.cleaned_data["reason"]}
+        reopened = AgreementChangeForm(units=units, initial=initial)
+        return conflict_page(request, "web/agreement_form.html", {**context, "form": reopened}, conflict)
+    return render(request, "web/agreement_form.html", {**context, "form": form})
 
 
 def _counted_on(agreement: Agreement, today: dt.date) -> dt.date:

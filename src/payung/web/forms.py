@@ -60,6 +60,17 @@ class ServiceForm(Form):
                 self.add_error(name if name in self.fields else None, message)
 
 
+class Versioned(forms.Form):
+    """An edit form: it carries the version of the record it was opened on, so that saving over a change
+    made meanwhile is refused (audit.locking) instead of silently reverting it."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": _("Formulir ini kedaluwarsa. Buka lagi halamannya lalu isi ulang.")},
+    )
+
+
 class PersonForm(ServiceForm):
     nik = forms.CharField(
         label=_("NIK"),
@@ -102,13 +113,14 @@ class PersonForm(ServiceForm):
         ]
 
     def person_data(self) -> PersonData:
-        data = dict(self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k in PersonForm.base_fields}
         data["village_code"] = data["village_code"] or None
         return PersonData(**data)
 
     @staticmethod
     def initial_for(person) -> dict:
         return {
+            "version": person.version,
             "nik": person.nik,
             "name": person.name,
             "sex": person.sex,
@@ -168,18 +180,17 @@ class NewPersonForm(PersonForm, EngagementForm):
         person = [self[n] for n in PersonForm.base_fields]
         return [(_("Data pribadi"), person), (_("Penugasan"), [self[n] for n in self.engagement_fields])]
 
-    def person_data(self) -> PersonData:
-        data = {k: v for k, v in self.cleaned_data.items() if k in PersonForm.base_fields}
-        data["village_code"] = data["village_code"] or None
-        return PersonData(**data)
-
     def engagement_data(self) -> EngagementData:
         data = {k: self.cleaned_data[k] for k in self.engagement_fields}
         data["unit_id"] = data.pop("unit").pk
         return EngagementData(**data)
 
 
-class StatusForm(ServiceForm):
+class PersonChangeForm(Versioned, PersonForm):
+    pass
+
+
+class StatusForm(Versioned, ServiceForm):
     status = forms.ChoiceField(label=_("Status baru"), choices=Status.choices)
     effective_date = date_field(_("Berlaku sejak"), required=True)
     engagement = forms.ModelChoiceField(
@@ -189,6 +200,9 @@ class StatusForm(ServiceForm):
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
+        # What the person's status is as this form is opened: after a conflict, what someone else recorded.
+        current = Status(person.status).label if person.status in Status.values else person.status
+        self.fields["status"].help_text = _("Status sekarang: %(status)s") % {"status": current}
         field = self.fields["engagement"]
         field.queryset = person.engagements.select_related("unit")
         field.label_from_instance = lambda e: f"{e.unit.name} · {e.get_group_display()}"

@@ -29,13 +29,14 @@ from django.views.decorators.http import require_POST
 
 from payung import uploads
 from payung.accounts import scope
+from payung.audit.locking import Conflict
 from payung.reconcile import exports, services
 from payung.reconcile.errors import ReconcileProblem
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
 from payung.registry import duplicates
 from payung.registry.nik import mask
 from payung.registry.services import ValidationFailed, record_export
-from payung.web.forms import Form, ServiceForm
+from payung.web.forms import Form, ServiceForm, Versioned
 
 PAGE_SIZE = 50
 
@@ -84,13 +85,14 @@ class UploadForm(Form):
             raise forms.ValidationError(problem.text(_lang())) from None
 
 
-class ReviewForm(ServiceForm):
+class ReviewForm(Versioned, ServiceForm):
     decision = forms.ChoiceField(label=gettext_lazy("Keputusan"), widget=forms.RadioSelect)
     reason = forms.CharField(label=gettext_lazy("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, finding: Finding, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = decisions(finding)
+        self.fields["version"].initial = finding.version
 
 
 def decisions(finding: Finding) -> list[tuple[str, str]]:
@@ -234,7 +236,9 @@ def _finding(request: HttpRequest, pk: int) -> Finding:
     return scope.get_or_404(visible_findings(request.user), pk=pk)
 
 
-def _detail(request, finding: Finding, form=None, status=200) -> HttpResponse:
+def _detail(
+    request, finding: Finding, form=None, status=200, conflict: Conflict | None = None
+) -> HttpResponse:
     roster = finding.evidence.get("roster") or {}
     bpjs = finding.evidence.get("bpjs") or {}
     codes = set(finding.differences.split(","))
@@ -259,6 +263,7 @@ def _detail(request, finding: Finding, form=None, status=200) -> HttpResponse:
         "evidence": _evidence(finding.evidence.get("fields", {})),
         "end": finding.evidence.get("end"),
         "form": (form or ReviewForm(finding=finding)) if can_write else None,
+        "conflict": conflict.for_form() if conflict else "",
     }
     return render(request, "web/reconcile_finding.html", context, status=status)
 
@@ -277,13 +282,16 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST, finding=finding)
     if form.is_valid():
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        read = {"reason": reason, "version": form.cleaned_data["version"]}
         try:
             if decision in ("accept", "reject"):
-                services.decide(request.user, finding, decision == "accept", reason=reason)
+                services.decide(request.user, finding, decision == "accept", **read)
             else:
-                services.act(request.user, finding, decision, reason=reason)
+                services.act(request.user, finding, decision, **read)
         except ValidationFailed as failed:
             form.show(failed.errors)
+        except Conflict as conflict:  # decided by someone else since this page was opened
+            return _detail(request, _finding(request, pk), status=409, conflict=conflict)
         else:
             name = _listed(finding)["name"]
             messages.success(request, _("Keputusan untuk %(name)s disimpan.") % {"name": name})

@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from payung.accounts import scope
+from payung.audit.locking import Conflict
 from payung.registry import services
 from payung.registry.models import Group, Person, Status
 from payung.registry.search import search_people
 from payung.web import queries
-from payung.web.forms import EngagementForm, NewPersonForm, PersonForm, StatusForm
+from payung.web.forms import EngagementForm, NewPersonForm, PersonChangeForm, PersonForm, StatusForm
 
 PAGE_SIZE = 50
 
@@ -152,7 +153,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/person_detail.html", context)
 
 
-def _save_or_show(form, save: Callable[[], object]) -> bool:
+def save_or_show(form, save: Callable[[], object]) -> bool:
     """Run a service write; on ValidationFailed put its messages next to the fields and roll back."""
     try:
         with transaction.atomic():
@@ -177,7 +178,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         services.add_engagement(request.user, person, form.engagement_data())
         created.append(person)
 
-    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
+    if request.method == "POST" and form.is_valid() and save_or_show(form, save):
         messages.success(request, _("Data %(name)s sudah disimpan.") % {"name": created[0].name})
         return redirect("person", pk=created[0].pk)
     return render(request, "web/form.html", {"form": form, "title": _("Tambah orang")})
@@ -187,24 +188,47 @@ def _editable_person(request: HttpRequest, pk: int) -> Person:
     return scope.get_or_404(scope.people(request.user).select_related("region"), pk=pk)
 
 
-def _person_form(request: HttpRequest, person: Person, form, save, done: str, title: str) -> HttpResponse:
-    """The pages that change one person: save through a service, then back to the person's page."""
-    if request.method == "POST" and form.is_valid() and _save_or_show(form, save):
-        messages.success(request, done)
-        return redirect("person", pk=person.pk)
-    return render(request, "web/form.html", {"form": form, "person": person, "title": title})
+def conflict_page(request: HttpRequest, template: str, context: dict, conflict: Conflict) -> HttpResponse:
+    """An edit refused because the record changed after the form was opened: ``context`` holds the form
+    reopened on the record as it is now; the message says who changed it and when (decision 0013)."""
+    return render(request, template, {**context, "conflict": conflict.for_form()}, status=409)
+
+
+def _person_form(
+    request: HttpRequest, person: Person, form, save, done: str, title: str, reopen: Callable | None = None
+) -> HttpResponse:
+    """The pages that change one person: save through a service, then back to the person's page.
+    ``reopen()`` is the form on the person as stored now, shown when a Conflict refused the save."""
+    context = {"person": person, "title": title}
+    try:
+        if request.method == "POST" and form.is_valid() and save_or_show(form, save):
+            messages.success(request, done)
+            return redirect("person", pk=person.pk)
+    except Conflict as conflict:
+        if reopen is None:
+            raise
+        return conflict_page(request, "web/form.html", {**context, "form": reopen()}, conflict)
+    return render(request, "web/form.html", {**context, "form": form})
 
 
 @editor_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _editable_person(request, pk)
-    form = PersonForm(request.POST or None, region=person.region, initial=PersonForm.initial_for(person))
+
+    def form_on(stored: Person, data=None) -> PersonChangeForm:
+        return PersonChangeForm(data, region=stored.region, initial=PersonForm.initial_for(stored))
+
+    form = form_on(person, request.POST or None)
 
     def save() -> None:
-        services.update_person(request.user, person, form.person_data())
+        version = form.cleaned_data["version"]
+        services.update_person(request.user, person, form.person_data(), version=version)
+
+    def reopen() -> PersonChangeForm:
+        return form_on(_editable_person(request, pk))
 
     title = _("Ubah data %(name)s") % {"name": person.name}
-    return _person_form(request, person, form, save, _("Perubahan sudah disimpan."), title)
+    return _person_form(request, person, form, save, _("Perubahan sudah disimpan."), title, reopen)
 
 
 @editor_required
@@ -223,7 +247,7 @@ def engagement_add(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 def status_change(request: HttpRequest, pk: int) -> HttpResponse:
     person = _editable_person(request, pk)
-    form = StatusForm(request.POST or None, person=person)
+    form = StatusForm(request.POST or None, person=person, initial={"version": person.version})
 
     def save() -> None:
         data = form.cleaned_data
@@ -234,7 +258,13 @@ def status_change(request: HttpRequest, pk: int) -> HttpResponse:
             data["effective_date"],
             reason=data["reason"],
             engagement=data["engagement"],
+            version=data["version"],
         )
 
+    def reopen() -> StatusForm:
+        """What the user entered, over the person's current version: to check the history, then save."""
+        stored = _editable_person(request, pk)
+        return StatusForm(person=stored, initial={**form.cleaned_data, "version": stored.version})
+
     title = _("Ubah status %(name)s") % {"name": person.name}
-    return _person_form(request, person, form, save, _("Status sudah dicatat."), title)
+    return _person_form(request, person, form, save, _("Status sudah dicatat."), title, reopen)
