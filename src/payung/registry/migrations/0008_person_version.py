@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_wagechange'),
+        ('registry', '0007_importbatch_expired'),
     ]
 
     operations = [
