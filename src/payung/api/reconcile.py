@@ -145,10 +145,9 @@ def create(request, payload: Form[UploadIn], file: File[UploadedFile]):
             with path.open("wb") as out:
                 for chunk in file.chunks():
                     out.write(chunk)
-            snapshot = services.upload(
+            run = services.upload_and_run(
                 user, region, path, filename=name, period=period, kind=payload.kind, channel="api"
             )
-        run = services.run(user, snapshot, channel="api")
     except ReconcileProblem as problem:
         raise _problem(problem) from None
     return Status(201, _run_out(run))

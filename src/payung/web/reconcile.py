@@ -138,13 +138,12 @@ def _upload_and_run(request, region, data) -> Reconciliation:
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-        snapshot = services.upload(
+        run = services.upload_and_run(
             request.user, region, path, filename=upload.name, period=data["period"], kind=data["kind"]
         )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    run = services.run(request.user, snapshot)
-    messages.success(request, _("Berkas %(name)s disimpan dan dicocokkan.") % {"name": snapshot.filename})
+    messages.success(request, _("Berkas %(name)s disimpan dan dicocokkan.") % {"name": run.snapshot.filename})
     return run
 
 
