@@ -31,6 +31,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,18 @@ MIN_NIKS = 5
 
 
 def can_reconcile(user) -> bool:
-    return bool(user.can_review or user.can_manage_money)
+    """A reviewing or money role over the whole region: a run names every unit's people, so an operator
+    limited to some units may neither run one nor read one (visible_runs)."""
+    return bool(user.can_review or user.can_manage_money) and scope.restricted_unit_ids(user) is None
+
+
+def visible_runs(user) -> QuerySet[Reconciliation]:
+    return scope.region_wide(user, Reconciliation.objects.select_related("snapshot", "region", "created_by"))
+
+
+def visible_findings(user) -> QuerySet[Finding]:
+    findings = Finding.objects.select_related("reconciliation__snapshot", "region", "person")
+    return scope.region_wide(user, findings)
 
 
 def require(user, region) -> None:
