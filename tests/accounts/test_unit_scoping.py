@@ -204,3 +204,37 @@ def test_cli_lists_hold_only_the_operators_units(world):
     pairs = _cli("duplicates", "list", "--region", "5303", "--json")
     assert json.loads(pairs) == []
     assert "Yohanis Kefi" in _cli("duplicates", "list", "--region", "5303", "--json", who="ttu")  # control
+
+
+# ------------------------------------------------------------------------------------------- imports
+def _roster(tmp_path, world) -> str:
+    """Kornelis in the operator's own unit, Yohanes (renamed) and a newcomer in the other TTU unit."""
+    roster = tmp_path / "daftar.csv"
+    roster.write_text(
+        "NIK,Nama,Jenis Kelamin,Tanggal Lahir,Unit Kerja\n"
+        f"{world.ttu.own_person.nik},Kornelis Taek,L,02/01/1990,Puskesmas Kefa\n"
+        f"{world.ttu.person.nik},Yohanes DIUBAH,P,30/04/1985,{OTHER_UNIT}\n"
+        f"5303014101900004,Uji Coba,P,01/01/1990,{OTHER_UNIT}\n"
+    )
+    return str(roster)
+
+
+def test_an_import_with_rows_of_another_unit_writes_nothing_on_any_channel(client, world, tmp_path):
+    before = state(world)
+    with pytest.raises(CommandError, match="Baris 3, 4 memakai unit di luar unit Anda"):
+        _cli("import", "roster", _roster(tmp_path, world), "--region", "5303", "--json")
+    with open(_roster(tmp_path, world), "rb") as upload:
+        api = client.post(
+            f"{BASE}/imports", {"file": upload, "region": "5303"}, headers=world.auth(UNIT_OPERATOR)
+        )
+    assert "memakai unit di luar unit Anda" in api.json()["message"]
+    browser = logged_in(world, UNIT_OPERATOR)
+    with open(_roster(tmp_path, world), "rb") as upload:
+        page = browser.post(reverse("import_upload"), {"file": upload, "group": "non_asn"}, follow=True)
+    assert "memakai unit di luar unit Anda" in page.content.decode()
+    after = state(world)
+    assert after["people"] == before["people"] and after["engagements"] == before["engagements"]
+    imported = json.loads(
+        _cli("import", "roster", _roster(tmp_path, world), "--region", "5303", "--json", who="ttu")
+    )
+    assert imported["imported"] == 1 and imported["updated"] == 1  # the control: the region-wide operator
