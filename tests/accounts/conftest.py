@@ -1,6 +1,11 @@
+"""Accounts fixtures: a Kota Kupang operator with a known password, and the scoping proofs' world
+(tests.accounts.routes)."""
+
 import pytest
 
 from payung.accounts.models import Role, User
+from tests.accounts.routes import build_world
+from tests.api.world import FAST_HASHERS
 
 PASSWORD = "payung-rahasia-2026"
 KUPANG = "5371"
@@ -12,3 +17,10 @@ def operator(db) -> User:
     return User.objects.create_user(
         "operator_kupang", password=PASSWORD, role=Role.OPERATOR, region_id=KUPANG
     )
+
+
+@pytest.fixture
+def world(db, tmp_path, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.MEDIA_ROOT = tmp_path / "files"
+    return build_world(tmp_path)

@@ -1,6 +1,8 @@
 """Agreements (PKS), their memberships, enrolment and collective registrations over the API.
 
-Scoping as everywhere (accounts.scope): another tenant's agreement or batch answers 404, never 403. Writing
+Scoping as everywhere (coverage.queries over accounts.scope): another tenant's agreement or batch answers
+404, never 403; a unit-limited operator reads an agreement with only their units' people in it, and no
+registration batch (region-wide). Writing
 (creating an agreement, enrolling, registering) needs a role that manages money (admin, finance).
 """
 
@@ -24,9 +26,9 @@ from payung.api.pagination import PageQuery, page_of
 from payung.api.schemas import Problem
 from payung.coverage import enrolment, registration
 from payung.coverage import queries as coverage_queries
-from payung.coverage.models import Agreement, Membership, RegistrationBatch
+from payung.coverage.models import Agreement, RegistrationBatch
 from payung.coverage.services import AgreementData, create_agreement
-from payung.registry.services import ValidationFailed, record_export
+from payung.registry.services import ValidationFailed
 
 router = Router(tags=["coverage"])
 ERRORS = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
@@ -135,12 +137,8 @@ class RegisterIn(Schema):
     layout: str = "sipp"
 
 
-def visible_agreements(user):
-    return scope.scoped(user, Agreement.objects.select_related("region"))
-
-
 def _agreement(request, agreement_id: int) -> Agreement:
-    return scope.get_or_404(visible_agreements(request.auth), pk=agreement_id)
+    return scope.get_or_404(coverage_queries.agreements(request.auth), pk=agreement_id)
 
 
 def _require_treasurer(user) -> None:
@@ -154,24 +152,24 @@ TERMS = ("number", "title", "pemda_party", "bpjs_branch", "signed_on", "valid_fr
          "budget_account", "late_fine", "mid_month_rule", "notes")  # fmt: skip
 
 
-def _out(agreement: Agreement) -> dict:
+def _out(user, agreement: Agreement) -> dict:
     left = dict(coverage_queries.expiring(Agreement.objects.filter(pk=agreement.pk), timezone.localdate()))
     return {
         **{name: getattr(agreement, name) for name in TERMS},
         "id": agreement.pk,
         "region": agreement.region_id,
         "unit_ids": sorted(agreement.units.values_list("id", flat=True)),
-        "people": agreement.memberships.values("person_id").distinct().count(),
+        "people": coverage_queries.memberships(user, agreement).values("person_id").distinct().count(),
         "days_left": left.get(agreement),
     }
 
 
 @router.get("/agreements", response={200: list[AgreementOut], **ERRORS}, summary="PKS yang boleh dilihat")
 def list_agreements(request, region: str = ""):
-    agreements = visible_agreements(request.auth)
+    agreements = coverage_queries.agreements(request.auth)
     if region.strip():
         agreements = agreements.filter(region_id=region.strip())
-    return [_out(a) for a in agreements.order_by("region_id", "-valid_from", "number")]
+    return [_out(request.auth, a) for a in agreements.order_by("region_id", "-valid_from", "number")]
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, summary="Catat PKS baru")
@@ -182,12 +180,12 @@ def create(request, payload: AgreementIn):
     if region is None or not region.is_tenant:
         raise ValidationFailed({"region": [_("Pilih kabupaten/kota tujuan.")]})
     data = AgreementData(**payload.dict(exclude={"region"}))
-    return Status(201, _out(create_agreement(user, region, data, channel="api")))
+    return Status(201, _out(user, create_agreement(user, region, data, channel="api")))
 
 
 @router.get("/agreements/{agreement_id}", response={200: AgreementOut, **ERRORS}, summary="Satu PKS")
 def read(request, agreement_id: int):
-    return _out(_agreement(request, agreement_id))
+    return _out(request.auth, _agreement(request, agreement_id))
 
 
 @router.get(
@@ -197,9 +195,7 @@ def read(request, agreement_id: int):
 )
 def memberships(request, agreement_id: int, query: Query[PageQuery]):
     agreement = _agreement(request, agreement_id)
-    rows = Membership.objects.filter(agreement=agreement).select_related("person", "unit")
-    if scope.restricted_unit_ids(request.auth) is not None:
-        rows = rows.filter(person__in=scope.people(request.auth).values("pk"))
+    rows = coverage_queries.memberships(request.auth, agreement).select_related("person", "unit")
     page = page_of(rows.order_by("person__name", "person_id", "start"), query)
     results = [
         {
@@ -225,10 +221,6 @@ def enrol(request, agreement_id: int):
     agreement = _agreement(request, agreement_id)
     _require_treasurer(request.auth)
     return enrolment.sync(agreement, user=request.auth, channel="api")
-
-
-def visible_batches(user):
-    return scope.scoped(user, RegistrationBatch.objects.select_related("agreement"), "agreement__region_id")
 
 
 def _batch_out(batch: RegistrationBatch) -> dict:
@@ -265,12 +257,7 @@ def register(request, agreement_id: int, payload: RegisterIn):
     summary="Berkas pendaftaran (XLSX, NIK lengkap; tercatat di jejak audit)",
 )
 def registration_file(request, batch_id: int):
-    batch = scope.get_or_404(visible_batches(request.auth), pk=batch_id)
-    path = registration.batch_path(batch)
-    if not path.is_file():
-        registration.write(batch, path)
-    region, rows = batch.agreement.region_id, batch.entries.count()
-    record_export(request.auth, "coverage.registrationbatch", region, rows, channel="api")
+    path = registration.batch_file(request.auth, batch_id, channel="api")
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
@@ -280,7 +267,7 @@ def registration_file(request, batch_id: int):
     summary="Balasan BPJS (XLSX/CSV: NIK, KPJ, status, keterangan); baris bermasalah dilaporkan",
 )
 def registration_reply(request, batch_id: int, file: File[UploadedFile]):
-    batch = scope.get_or_404(visible_batches(request.auth), pk=batch_id)
+    batch = scope.get_or_404(coverage_queries.registration_batches(request.auth), pk=batch_id)
     _require_treasurer(request.auth)
     with uploads.received(file, fallback=uploads.REPLY_FILE) as upload:
         result = registration.reply(

@@ -1,9 +1,11 @@
 """Reconciliation with BPJS over the API: upload a list or bill (stored and run at once), read a run's
 totals and what a re-run changed, page through findings (NIKs masked), review, re-run, download the files.
 
-Scoping as everywhere (accounts.scope): another tenant's run or finding answers 404. Writing needs a
-reviewing or money role in the region itself (403 otherwise, after the 404 check). A file that cannot be
-used (empty, damaged, the same KPJ twice, another region's) is a 422 saying why; nothing is stored.
+Scoping as everywhere (reconcile.services.visible_runs): another tenant's run or finding answers 404, and so
+does every run for an operator limited to some units (a run names every unit's people). Writing needs a
+reviewing or money role over the whole region (403 otherwise, after the 404 check; a unit-limited operator
+may not upload). A file that cannot be used (empty, damaged, the same KPJ twice, another region's, no valid
+NIK or KPJ, too large) is a 422 saying why; nothing is stored.
 """
 
 from __future__ import annotations
@@ -62,12 +64,8 @@ def _problem(problem: ReconcileProblem) -> ValidationFailed:
     return ValidationFailed({"file": [problem.text(_lang())]})
 
 
-def visible_runs(user):
-    return scope.region_wide(user, Reconciliation.objects.select_related("snapshot", "region"))
-
-
 def _run(request, reconciliation_id: int) -> Reconciliation:
-    return scope.get_or_404(visible_runs(request.auth), pk=reconciliation_id)
+    return scope.get_or_404(services.visible_runs(request.auth), pk=reconciliation_id)
 
 
 def _run_out(run: Reconciliation) -> dict:
@@ -123,7 +121,7 @@ def _finding_out(f: Finding) -> dict:
 
 @router.get("/reconciliations", response={200: list[dict], **ERRORS}, summary="Hasil rekonsiliasi")
 def list_runs(request, region: str = ""):
-    runs = visible_runs(request.auth)
+    runs = services.visible_runs(request.auth)
     if region.strip():
         runs = runs.filter(region_id=region.strip())
     return [_run_out(r) for r in runs.order_by("-snapshot__period", "-created_at")[:200]]
@@ -143,7 +141,7 @@ def create(request, payload: Form[UploadIn], file: File[UploadedFile]):
     try:
         period = services.parse_period(payload.period)
         with uploads.received(file, fallback=uploads.BPJS_FILE) as upload:
-            snapshot = services.upload(
+            run = services.upload_and_run(
                 user,
                 region,
                 upload.path,
@@ -152,7 +150,6 @@ def create(request, payload: Form[UploadIn], file: File[UploadedFile]):
                 kind=payload.kind,
                 channel="api",
             )
-        run = services.run(user, snapshot, channel="api")
     except ReconcileProblem as problem:
         raise _problem(problem) from None
     return Status(201, _run_out(run))
@@ -199,9 +196,7 @@ def rerun(request, reconciliation_id: int):
     summary="Putuskan satu temuan",
 )
 def review(request, finding_id: int, payload: ReviewIn):
-    finding = scope.get_or_404(
-        scope.region_wide(request.auth, Finding.objects.select_related("region")), pk=finding_id
-    )
+    finding = scope.get_or_404(services.visible_findings(request.auth), pk=finding_id)
     services.require(request.auth, finding.region)
     read = {"reason": payload.reason, "version": read_version(request, payload.version), "channel": "api"}
     if payload.decision in ("accept", "reject"):

@@ -1,4 +1,11 @@
-"""Reads of agreements: which are valid in a month, which are about to expire, what they cover."""
+"""Reads of agreements: which a user may see, which are valid in a month, which are about to expire, what
+they cover.
+
+Scoping (decision 0004): an agreement's terms concern every unit of its region, so every user of the region
+reads them, an operator limited to some units too; what an agreement says about people (memberships, counts
+of people) is cut to the people the user may see. A registration batch is the region's submission to BPJS
+(every unit's people with full NIKs, answered by one reply): region-wide, a unit-limited operator sees none.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,45 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
 
-from payung.coverage.models import Agreement, Membership
+from payung.accounts import scope
+from payung.coverage.models import Agreement, Membership, RegistrationBatch
 
 WARN_DAYS = (90, 30)  # decision 0010: warnings 90 and 30 days before an agreement ends
 
 
 def month_end(first_day: dt.date) -> dt.date:
     return first_day.replace(day=calendar.monthrange(first_day.year, first_day.month)[1])
+
+
+def agreements(user, queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    """Agreements of the user's regions."""
+    return scope.scoped(user, Agreement.objects.select_related("region") if queryset is None else queryset)
+
+
+def registration_batches(user, queryset: QuerySet | None = None) -> QuerySet[RegistrationBatch]:
+    """Registration batches of the user's regions; none for a unit-limited operator (region-wide)."""
+    batches = queryset if queryset is not None else RegistrationBatch.objects.select_related("agreement")
+    return scope.region_wide(user, batches, "agreement__region_id")
+
+
+def _seen_people(user, field: str) -> Q | None:
+    """A filter to the people a unit-limited operator sees; None for a user who sees the whole region."""
+    if scope.restricted_unit_ids(user) is None:
+        return None
+    return Q(**{f"{field}__in": scope.people(user).values("pk")})
+
+
+def memberships(user, agreement: Agreement) -> QuerySet[Membership]:
+    """The agreement's periods of the people the user may see."""
+    rows = Membership.objects.filter(agreement=agreement)
+    seen = _seen_people(user, "person")
+    return rows if seen is None else rows.filter(seen)
+
+
+def with_people(user, queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Each agreement annotated with ``people``: those the user may see with a period under it."""
+    seen = _seen_people(user, "memberships__person")
+    return queryset.annotate(people=Count("memberships__person", distinct=True, filter=seen))
 
 
 def valid_in(region_code: str, period_first_day: dt.date) -> QuerySet[Agreement]:
@@ -40,12 +79,12 @@ def warning_level(days_left: int | None) -> int | None:
     return min((d for d in WARN_DAYS if days_left <= d), default=None)
 
 
-def counts_by_unit_and_program(agreement: Agreement, on: dt.date) -> list[dict]:
-    """Per unit: people with any period under the agreement, and those covered on ``on`` for each of its
-    programs (an agreement's programs cover the same people, so the counts per program are equal)."""
+def counts_by_unit_and_program(user, agreement: Agreement, on: dt.date) -> list[dict]:
+    """Per unit: people the user may see with any period under the agreement, and those covered on ``on``
+    for each of its programs (an agreement's programs cover the same people, so the counts are equal)."""
     covered_on = Q(start__lte=on) & (Q(end__gte=on) | Q(end__isnull=True))
     rows = (
-        Membership.objects.filter(agreement=agreement)
+        memberships(user, agreement)
         .values("unit_id", "unit__name")
         .annotate(
             people=Count("person_id", distinct=True),

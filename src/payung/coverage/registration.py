@@ -23,7 +23,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from payung.accounts import scope
 from payung.audit.services import record
+from payung.coverage import queries
 from payung.coverage.models import Agreement, Membership, RegistrationBatch, RegistrationEntry
 from payung.files import xlsx
 from payung.registry import headers, reading, workbooks
@@ -144,6 +146,18 @@ def create_batch(
     write(batch, batch_path(batch), chosen)
     record_export(user, "coverage.registrationbatch", agreement.region_id, len(people), channel=channel)
     return batch
+
+
+def batch_file(user, batch_id: int, *, channel: str = "web") -> Path:
+    """The XLSX of a batch the user may see (queries.registration_batches; else Http404), written if it is
+    missing; each download is audited as an export: it carries full NIKs and mothers' maiden names."""
+    batch = scope.get_or_404(queries.registration_batches(user), pk=batch_id)
+    path = batch_path(batch)
+    if not path.is_file():
+        write(batch, path)
+    region, count = batch.agreement.region_id, batch.entries.count()
+    record_export(user, "coverage.registrationbatch", region, count, channel=channel)
+    return path
 
 
 def rows(batch: RegistrationBatch) -> pl.DataFrame:

@@ -46,6 +46,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file {name} seems to belong to another region: {share}% of its NIKs are from {other}, almost "
         "none from {region}. Check that the right file was uploaded.",
     ),
+    "too_large": ("Berkas terlalu besar: paling besar {mb} MB.", "The file is too large: at most {mb} MB."),
+    "no_identified_rows": (
+        "Tidak satu baris pun di {side} ({name}) punya NIK 16 digit atau No KPJ: ini bukan daftar peserta "
+        "atau tagihan BPJS.",
+        "No row of {side} ({name}) has a 16-digit NIK or a KPJ number: this is not a BPJS list or bill.",
+    ),
     "no_roster": (
         "Registri {region} tidak punya orang dengan penugasan aktif pada {period}: tidak ada yang dapat "
         "dicocokkan.",

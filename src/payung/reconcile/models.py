@@ -1,9 +1,10 @@
 """Stored BPJS lists and bills, reconciliation runs and their review queue (decision 0011, database half).
 
 A snapshot's rows are kept as the file's typed frame in Parquet under MEDIA_ROOT (PAYUNG_VAR/files/
-reconcile/<region>/<sha256>.parquet), not as a table: a bill of 100,000 lines is read back in one call by the
-same polars code the file-only command uses, and rows are never queried one by one. Findings copy what they
-show of both sides (``evidence``), so the review queue and the exports need neither file nor registry join.
+reconcile/<region>/<sha256>-<random>.parquet, one file per snapshot), not as a table: a bill of 100,000
+lines is read back in one call by the same polars code the file-only command uses, and rows are never
+queried one by one. Findings copy what they show of both sides (``evidence``), so the review queue and the
+exports need neither file nor registry join.
 """
 
 from __future__ import annotations

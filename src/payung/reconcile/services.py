@@ -1,12 +1,14 @@
 """The database-backed reconciliation: store BPJS's lists, run the stored registry against them, review.
 
 - ``upload`` reads a BPJS list or bill with the file-only reader (reconcile.lists), refuses it as the
-  command does (empty, damaged, the same KPJ twice) and also when its NIKs clearly belong to another
-  kab/kota; the typed rows are written as Parquet under MEDIA_ROOT and the snapshot row in one step:
-  nothing is stored half-way.
-- ``run`` builds the roster from the registry (people with an engagement of the region current in the
-  month, in the groups of the agreement valid that month; wages in force on the month's last day;
-  programs and JKK class of that agreement, else ``findings.Options``' defaults) and passes both sides
+  command does (empty, damaged, the same KPJ twice), when it is over the upload limit, when no row has a
+  valid NIK or KPJ, and when its NIKs clearly belong to another kab/kota; the typed rows are written as
+  Parquet under MEDIA_ROOT and the snapshot row in one step: nothing is stored half-way.
+- ``upload_and_run`` is how every channel uploads: a list the run then refuses stores nothing at all.
+- ``run`` builds the roster from the registry (reconcile.registry_side: people with an engagement of the
+  region current in the month, in the groups of the agreement valid that month; wages in force on the
+  month's last day; programs and JKK class of that agreement, else ``findings.Options``' defaults) and
+  passes both sides
   to the same linkage and classification as the file-only command. A BPJS row left without a partner
   whose NIK or KPJ is a registry person whose engagements ended before the month (StatusChange or end
   date) becomes ``billed_after_end``. Decisions on a finding carry over to the next run of the same month
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,19 +31,18 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payung.accounts import scope
 from payung.audit.locking import claim
 from payung.audit.services import record
-from payung.coverage import queries
-from payung.reconcile import findings, linkage, lists
+from payung.reconcile import findings, linkage, lists, registry_side
 from payung.reconcile.errors import ReconcileProblem
 from payung.reconcile.linkage import B, R
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
-from payung.registry import names
-from payung.registry.models import Engagement, Person, StatusChange, WageChange
+from payung.registry.models import Person
 from payung.registry.services import ValidationFailed
 
 KINDS = (*findings.FINDINGS[:4], "billed_after_end", *findings.FINDINGS[4:])
@@ -64,7 +66,18 @@ MIN_NIKS = 5
 
 
 def can_reconcile(user) -> bool:
-    return bool(user.can_review or user.can_manage_money)
+    """A reviewing or money role over the whole region: a run names every unit's people, so an operator
+    limited to some units may neither run one nor read one (visible_runs)."""
+    return bool(user.can_review or user.can_manage_money) and scope.restricted_unit_ids(user) is None
+
+
+def visible_runs(user) -> QuerySet[Reconciliation]:
+    return scope.region_wide(user, Reconciliation.objects.select_related("snapshot", "region", "created_by"))
+
+
+def visible_findings(user) -> QuerySet[Finding]:
+    findings = Finding.objects.select_related("reconciliation__snapshot", "region", "person")
+    return scope.region_wide(user, findings)
 
 
 def require(user, region) -> None:
@@ -85,14 +98,38 @@ def parse_period(text: str) -> dt.date:
 
 
 # ------------------------------------------------------------------------------------------------ upload
+def upload_and_run(
+    user, region, path: str | Path, *, filename: str, period: dt.date, kind: str = "", channel: str = "web"
+) -> Reconciliation:
+    """Store a BPJS list and run the registry against it as one write (web, API and CLI upload this way):
+    a list the run refuses (nobody current in the month, no identifier shared with the registry, ...)
+    leaves no snapshot, no audit row and no rows file."""
+    stored: list[Path] = []
+    try:
+        with transaction.atomic():
+            snapshot = upload(
+                user, region, path, filename=filename, period=period, kind=kind, channel=channel
+            )
+            stored.append(Path(settings.MEDIA_ROOT) / snapshot.rows_file)
+            return run(user, snapshot, channel=channel)
+    except BaseException:
+        for rows_file in stored:  # its own name (see upload): no other snapshot reads it
+            rows_file.unlink(missing_ok=True)
+        raise
+
+
 def upload(
     user, region, path: str | Path, *, filename: str, period: dt.date, kind: str = "", channel: str = "web"
 ) -> BpjsSnapshot:
     require(user, region)
+    path = Path(path)
+    refuse_too_large(path)
     listing = lists.read(path, "bpjs", filename=filename)
+    refuse_unidentified(listing)
     refuse_other_region(listing, region)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    relative = Path("reconcile") / region.code / f"{digest}.parquet"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    # One rows file per snapshot, even for the same list uploaded twice: a failed run may delete its own.
+    relative = Path("reconcile") / region.code / f"{digest}-{secrets.token_hex(4)}.parquet"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
@@ -115,6 +152,21 @@ def upload(
     finally:
         temporary.unlink(missing_ok=True)
     return snapshot
+
+
+def refuse_too_large(path: Path) -> None:
+    """The upload limit of the web form and the API, for a path the command line names (read unmeasured)."""
+    limit = settings.PAYUNG_MAX_UPLOAD_BYTES
+    if path.stat().st_size > limit:
+        raise ReconcileProblem("too_large", mb=limit // 2**20)
+
+
+def refuse_unidentified(listing: lists.Listing) -> None:
+    """A list whose every row lacks a valid NIK and KPJ is not BPJS's (e.g. /etc/passwd with a "NIK"
+    header): run against the registry, it would only report everyone as missing."""
+    ids = listing.frame.select(pl.col("nik").is_not_null() | pl.col("kpj").is_not_null())
+    if not ids.to_series().any():
+        raise ReconcileProblem("no_identified_rows", side=listing.side, name=listing.name)
 
 
 def _facts(snapshot: BpjsSnapshot) -> dict:
@@ -150,112 +202,6 @@ def bpjs_listing(snapshot: BpjsSnapshot) -> lists.Listing:
     return lists.Listing("bpjs", snapshot.filename, frame, dict(snapshot.headers))
 
 
-# ------------------------------------------------------------------------------------------ the registry
-def options_for(region, period: dt.date) -> tuple[findings.Options, dict]:
-    """Programs and JKK class of the agreement valid in the month, else the defaults."""
-    agreement = queries.valid_in(region.code, period).order_by("-valid_from").first()
-    if agreement is None:
-        options = findings.Options(period=period, region=region.code)
-        return options, {"agreement": None, "groups": []}
-    programs = tuple(p for p in findings.ORDER if p in agreement.programs) or findings.Options().programs
-    options = findings.Options(programs, agreement.jkk_class, agreement.category, period, region.code)
-    return options, {"agreement": agreement.number, "agreement_id": agreement.pk, "groups": agreement.groups}
-
-
-def engagements(region, period: dt.date) -> pl.DataFrame:
-    """One row per engagement of the region's people: person data, wage in force, when it ended (if)."""
-    month_end = queries.month_end(period)
-    fields = ["id", "person_id", "group", "start_date", "end_date", "monthly_wage", "status", "unit__name",
-              "person__nik", "person__kpj", "person__name", "person__birth_date", "person__sex",
-              "person__status"]  # fmt: skip
-    rows = list(Engagement.objects.filter(person__region=region).values_list(*fields))
-    schema = {
-        "engagement_id": pl.Int64, "person_id": pl.Int64, "group": pl.Utf8, "start_date": pl.Date,
-        "end_date": pl.Date, "wage": pl.Int64, "status": pl.Utf8, "unit_name": pl.Utf8, "nik": pl.Utf8,
-        "kpj": pl.Utf8, "name": pl.Utf8, "birth_date": pl.Date, "sex": pl.Utf8, "person_status": pl.Utf8,
-    }  # fmt: skip
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
-    wages = pl.DataFrame(
-        list(
-            WageChange.objects.filter(
-                engagement__person__region=region, effective_date__lte=month_end
-            ).values_list("engagement_id", "effective_date", "monthly_wage", "id")
-        ),
-        schema={"engagement_id": pl.Int64, "on": pl.Date, "wage_then": pl.Int64, "wid": pl.Int64},
-        orient="row",
-    )
-    wages = wages.sort("on", "wid").group_by("engagement_id").agg(pl.col("wage_then").last())
-    stops = pl.DataFrame(
-        list(
-            StatusChange.objects.filter(person__region=region, status__in=["ended", "deceased"]).values_list(
-                "person_id", "engagement_id", "status", "effective_date"
-            )
-        ),
-        schema={"person_id": pl.Int64, "engagement_id": pl.Int64, "stop": pl.Utf8, "stop_on": pl.Date},
-        orient="row",
-    )
-    by_person = (
-        stops.filter(pl.col("engagement_id").is_null())
-        .group_by("person_id")
-        .agg(pl.col("stop_on").min().alias("person_stop"), (pl.col("stop") == "deceased").any().alias("died"))
-    )
-    by_engagement = (
-        stops.filter(pl.col("engagement_id").is_not_null())
-        .group_by("engagement_id")
-        .agg(pl.col("stop_on").min().alias("engagement_stop"))
-    )
-    frame = (
-        frame.join(wages, on="engagement_id", how="left")
-        .join(by_person, on="person_id", how="left")
-        .join(by_engagement, on="engagement_id", how="left")
-    )
-    # A stop counts only while the status it set is still the current one (a later reactivation undoes it).
-    person_stop = pl.when(pl.col("person_status") != "active").then(pl.col("person_stop"))
-    engagement_stop = pl.when(pl.col("status") != "active").then(pl.col("engagement_stop"))
-    return frame.with_columns(
-        pl.coalesce("wage_then", "wage").alias("monthly_wage"),
-        pl.min_horizontal("end_date", person_stop, engagement_stop).alias("ended_on"),
-        (pl.col("died").fill_null(False) | (pl.col("person_status") == "deceased")).alias("died"),
-    )
-
-
-def roster_listing(frame: pl.DataFrame, period: dt.date, groups: list[str]) -> lists.Listing:
-    """The registry as the roster side: one row per person with a current engagement, lines 1..n."""
-    month_end = queries.month_end(period)
-    current = frame.filter(
-        (pl.col("start_date").is_null() | (pl.col("start_date") <= month_end))
-        & (pl.col("ended_on").is_null() | (pl.col("ended_on") >= period))
-        & (pl.col("group").is_in(groups) if groups else pl.lit(True))
-    )
-    people = current.sort("person_id", "engagement_id").unique("person_id", keep="first", maintain_order=True)
-    people = people.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(lists.LINE))
-    people = names.with_index_columns(people)
-    typed = people.select(
-        lists.LINE,
-        pl.col(lists.LINE).alias(lists.SHEET_LINE),
-        "nik",
-        pl.col("kpj").replace("", None),
-        "name",
-        "birth_date",
-        "sex",
-        "monthly_wage",
-        pl.lit(None, pl.Int64).alias("contribution"),
-        pl.lit(None, pl.Utf8).alias("programs"),
-        "unit_name",
-        "name_key",
-        "sound_first",
-        "sound_last",
-        pl.col("nik").alias("raw_nik"),
-        pl.col("kpj").alias("raw_kpj"),
-        pl.col("birth_date").cast(pl.Utf8).alias("raw_birth_date"),
-        pl.col("monthly_wage").cast(pl.Utf8).alias("raw_monthly_wage"),
-        "person_id",
-        "engagement_id",
-    )
-    headers = {c: c for c in ("nik", "kpj", "name", "birth_date", "sex", "monthly_wage", "unit_name")}
-    return lists.Listing("roster", "registri", typed, headers)
-
-
 # ---------------------------------------------------------------------------------------------------- run
 @dataclass
 class Changes:
@@ -268,9 +214,9 @@ class Changes:
 def run(user, snapshot: BpjsSnapshot, *, channel: str = "web") -> Reconciliation:
     region, period = snapshot.region, snapshot.period
     require(user, region)
-    options, facts = options_for(region, period)
-    registry = engagements(region, period)
-    roster = roster_listing(registry, period, facts["groups"])
+    options, facts = registry_side.options_for(region, period)
+    registry = registry_side.engagements(region, period)
+    roster = registry_side.roster_listing(registry, period, facts["groups"])
     if roster.frame.is_empty():
         raise ReconcileProblem("no_roster", region=region.name, period=f"{period:%m/%Y}")
     bpjs = bpjs_listing(snapshot)
@@ -280,7 +226,7 @@ def run(user, snapshot: BpjsSnapshot, *, channel: str = "web") -> Reconciliation
     found = findings.classify(roster, bpjs, linked, options)
     rows = found.rows.join(roster.frame.select(pl.col(lists.LINE).alias(R), "person_id", "engagement_id"),
                            on=R, how="left")  # fmt: skip
-    rows = _after_end(rows, registry, period)
+    rows = registry_side.after_end(rows, registry, period)
     previous = Reconciliation.objects.filter(region=region, snapshot__period=period).first()
     reconciliation = Reconciliation.objects.create(
         region=region,
@@ -299,31 +245,6 @@ def run(user, snapshot: BpjsSnapshot, *, channel: str = "web") -> Reconciliation
     reconciliation.save(update_fields=["totals"])
     record(user, "reconcile.run", reconciliation, after={"totals": reconciliation.totals}, channel=channel)
     return reconciliation
-
-
-def _after_end(rows: pl.DataFrame, registry: pl.DataFrame, period: dt.date) -> pl.DataFrame:
-    """BPJS-only rows naming a registry person (NIK, else KPJ) whose every engagement ended earlier."""
-    ended = registry.group_by("person_id").agg(
-        pl.col("nik").first(),
-        pl.col("kpj").first(),
-        pl.col("ended_on").max().alias("end_on"),
-        pl.col("ended_on").is_null().any().alias("_open"),
-        pl.col("died").any(),
-    )
-    ended = ended.filter(~pl.col("_open") & (pl.col("end_on") < period)).drop("_open")
-    by_nik = ended.select(pl.col("nik").alias("b_nik"), pl.col("person_id").alias("_p1"), "end_on", "died")
-    by_kpj = ended.filter(pl.col("kpj") != "").select(
-        pl.col("kpj").alias("b_kpj"), pl.col("person_id").alias("_p2"), pl.col("end_on").alias("_e2"),
-        pl.col("died").alias("_d2"),
-    )  # fmt: skip
-    rows = rows.join(by_nik, on="b_nik", how="left").join(by_kpj, on="b_kpj", how="left")
-    gone = (pl.col("finding") == "bpjs_only") & pl.coalesce("_p1", "_p2").is_not_null()
-    return rows.with_columns(
-        pl.when(gone).then(pl.lit("billed_after_end")).otherwise(pl.col("finding")).alias("finding"),
-        pl.when(gone).then(pl.coalesce("_p1", "_p2")).otherwise(pl.col("person_id")).alias("person_id"),
-        pl.when(gone).then(pl.coalesce("end_on", "_e2")).alias("end_on"),
-        pl.when(gone).then(pl.coalesce("died", "_d2")).alias("died"),
-    ).drop("_p1", "_p2", "_e2", "_d2")
 
 
 def _bpjs_key(kpj: str | None, nik: str | None, line: int) -> str:

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from payung import uploads
+from payung.accounts import scope
 from payung.audit.services import record
 from payung.regions.models import Region
 from payung.registry import bulk, problems, reading, roster
@@ -70,6 +71,8 @@ def commit(batch: ImportBatch, *, user=None, channel: str = "web") -> ImportBatc
         checked = _check(batch, upload, meta["lang"])
     except problems.FileProblem as problem:
         return _fail(batch, _both(problem.text), user, channel)
+    if outside := _outside_units(batch, checked, user):
+        return _fail(batch, outside, user, channel)
     return _commit(batch, checked, user, channel)
 
 
@@ -127,6 +130,8 @@ def _preview(
         reading.refuse_too_large(path.stat().st_size, settings.PAYUNG_MAX_UPLOAD_BYTES)  # before copying it
         shutil.copyfile(path, folder / meta["upload"])
         checked = _check(batch, folder / meta["upload"], lang)
+        if outside := _outside_units(batch, checked, user):
+            return _fail(batch, outside, user, "web", audit=False), None
         with transaction.atomic():
             _record_findings(batch, checked, folder / meta["upload"])
     except problems.FileProblem as problem:
@@ -135,6 +140,34 @@ def _preview(
         log.exception("import batch %s: preview failed", batch.pk)
         return _fail(batch, _both(partial(problems.message, "system_error")), user, "web", audit=False), None
     return batch, checked
+
+
+OUTSIDE_UNITS = (
+    "Baris %(lines)s memakai unit di luar unit Anda atau tidak menyebut unit; tidak ada yang diimpor. "
+    "Anda hanya dapat mengimpor ke unit: %(units)s.",
+    "Lines %(lines)s use a unit outside your units or name none; nothing was imported. "
+    "You may import into these units only: %(units)s.",
+)
+
+
+def _outside_units(batch: ImportBatch, checked: roster.Checked, user) -> tuple[str, str] | None:
+    """An operator limited to some units imports into those only (decision 0004): a row of another unit, of
+    a unit the file would create or of none would write (or change) a person they may not see."""
+    allowed = scope.restricted_unit_ids(user)
+    if allowed is None or checked.rows.is_empty():
+        return None
+    rows = bulk.UnitIndex.load(batch.region_id).with_ids(
+        checked.rows.select(roster.LINE, "unit_code", "unit_name")
+    )
+    named = pl.col("unit_code").is_not_null() | pl.col("unit_name").is_not_null()
+    unit = pl.when(named).then(pl.col("unit_id")).otherwise(pl.lit(batch.unit_id, pl.Int64))
+    lines = rows.filter(unit.is_null() | ~unit.is_in(allowed)).get_column(roster.LINE).sort().to_list()
+    if not lines:
+        return None
+    shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+    units = ", ".join(Unit.objects.filter(pk__in=allowed).order_by("name").values_list("name", flat=True))
+    indonesian, english = (text % {"lines": shown, "units": units} for text in OUTSIDE_UNITS)
+    return indonesian, english
 
 
 def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path) -> None:

@@ -1,9 +1,10 @@
 """Web pages for agreements (PKS): the list with expiry warnings, the create and change forms, the detail
 page with member counts, enrolment and the collective registrations with BPJS (file, reply).
 
-Scoping: agreements of the user's regions (accounts.scope.scoped); another tenant's agreement or batch is
-404. Writing (create, change, enrol, register, reply) is for users who manage money; for anyone else those
-URLs do not exist (404). Registration files carry full NIKs: each download is audited as an export.
+Scoping: coverage.queries (agreements of the user's regions, what they say about people cut to the people
+the user may see; registration batches region-wide); another tenant's agreement or batch is 404. Writing
+(create, change, enrol, register, reply) is for users who manage money; for anyone else those URLs do not
+exist (404). Registration files carry full NIKs: each download is audited as an export.
 """
 
 from __future__ import annotations
@@ -25,22 +26,14 @@ from payung.accounts import scope
 from payung.audit.locking import Conflict
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
 from payung.coverage import enrolment, queries, registration
-from payung.coverage.models import Agreement, FundingSource, Membership, MidMonthRule, RegistrationBatch
+from payung.coverage.models import Agreement, FundingSource, MidMonthRule
 from payung.coverage.services import AgreementData, create_agreement, update_agreement
 from payung.registry.models import Group
-from payung.registry.services import ValidationFailed, record_export
+from payung.registry.services import ValidationFailed
 from payung.web.forms import Form, RupiahField, ServiceForm, Versioned, date_field
 from payung.web.views import conflict_page, save_or_show, treasurer_required
 
 ALL_PROGRAMS = tuple(dict.fromkeys(PROGRAMS["pu"] + PROGRAMS["bpu"]))
-
-
-def visible_agreements(user):
-    return scope.scoped(user, Agreement.objects.select_related("region"))
-
-
-def visible_batches(user):
-    return scope.scoped(user, RegistrationBatch.objects.select_related("agreement"), "agreement__region_id")
 
 
 # ------------------------------------------------------------------------------------------------ forms
@@ -164,7 +157,7 @@ class ReplyForm(Form):
 @login_required
 def agreements_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    agreements = visible_agreements(request.user).annotate(people=Count("memberships__person", distinct=True))
+    agreements = queries.with_people(request.user, queries.agreements(request.user))
     warnings = dict(queries.expiring(agreements, today))
     rows = [
         {
@@ -206,7 +199,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 @treasurer_required
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = scope.get_or_404(visible_agreements(request.user), pk=pk)
+    agreement = scope.get_or_404(queries.agreements(request.user), pk=pk)
     units = scope.units(request.user).filter(region=agreement.region_id)
     form = AgreementChangeForm(
         request.POST or None, units=units, initial=AgreementForm.initial_for(agreement)
@@ -225,7 +218,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("agreement", pk=agreement.pk)
     except Conflict as conflict:
         # The terms as stored now; the reason typed stays, to be saved with them once checked.
-        stored = scope.get_or_404(visible_agreements(request.user), pk=pk)
+        stored = scope.get_or_404(queries.agreements(request.user), pk=pk)
         initial = {**AgreementForm.initial_for(stored), "reason": form.cleaned_data["reason"]}
         reopened = AgreementChangeForm(units=units, initial=initial)
         return conflict_page(request, "web/agreement_form.html", {**context, "form": reopened}, conflict)
@@ -240,11 +233,10 @@ def _counted_on(agreement: Agreement, today: dt.date) -> dt.date:
 def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse:
     today = timezone.localdate()
     on = _counted_on(agreement, today)
-    by_unit = queries.counts_by_unit_and_program(agreement, on)
+    by_unit = queries.counts_by_unit_and_program(request.user, agreement, on)
     days = dict(queries.expiring(Agreement.objects.filter(pk=agreement.pk), today)).get(agreement)
-    batches = list(
-        agreement.registrations.annotate(entry_count=Count("entries")).select_related("created_by")
-    )
+    sent = queries.registration_batches(request.user, agreement.registrations.select_related("created_by"))
+    batches = list(sent.annotate(entry_count=Count("entries")))
     for batch in batches:
         states = batch.entries.order_by().values("state").annotate(n=Count("id"))
         batch.by_state = {row["state"]: row["n"] for row in states}
@@ -257,7 +249,7 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
         "by_unit": by_unit,
         "total_people": sum(r["people"] for r in by_unit),
         "total_on": {p: sum(r["programs"][p] for r in by_unit) for p in agreement.programs},
-        "periods": Membership.objects.filter(agreement=agreement).count(),
+        "periods": queries.memberships(request.user, agreement).count(),
         "days_left": days,
         "level": queries.warning_level(days),
         "batches": batches,
@@ -271,7 +263,7 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
 
 @login_required
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, scope.get_or_404(visible_agreements(request.user), pk=pk))
+    return _detail(request, scope.get_or_404(queries.agreements(request.user), pk=pk))
 
 
 def _post_only(request: HttpRequest) -> None:
@@ -281,7 +273,7 @@ def _post_only(request: HttpRequest) -> None:
 
 @treasurer_required
 def agreement_enrol(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = scope.get_or_404(visible_agreements(request.user), pk=pk)
+    agreement = scope.get_or_404(queries.agreements(request.user), pk=pk)
     _post_only(request)
     counts = enrolment.sync(agreement, user=request.user)
     messages.success(
@@ -299,7 +291,7 @@ def agreement_enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 @treasurer_required
 def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = scope.get_or_404(visible_agreements(request.user), pk=pk)
+    agreement = scope.get_or_404(queries.agreements(request.user), pk=pk)
     _post_only(request)
     try:
         batch = registration.create_batch(
@@ -320,19 +312,13 @@ def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def registration_file(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = scope.get_or_404(visible_batches(request.user), pk=pk)
-    path = registration.batch_path(batch)
-    if not path.is_file():
-        registration.write(batch, path)
-    record_export(
-        request.user, "coverage.registrationbatch", batch.agreement.region_id, batch.entries.count()
-    )
+    path = registration.batch_file(request.user, pk)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
 
 
 @treasurer_required
 def registration_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = scope.get_or_404(visible_batches(request.user), pk=pk)
+    batch = scope.get_or_404(queries.registration_batches(request.user), pk=pk)
     _post_only(request)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -4,9 +4,10 @@
 and rupiah per finding, what a re-run changed, downloads; /rekonsiliasi/<id>/temuan/?jenis=...: the people
 of one finding (NIKs masked); /rekonsiliasi/temuan/<id>/: both sides side by side with the decision form.
 
-Scoping: runs and findings of the user's regions (accounts.scope); an operator limited to some units sees
-none (a run names every unit's people). Writing (upload, re-run, review) needs a reviewing or money role
-in the region itself: others get 404, like the other review pages. Downloads are audited exports.
+Scoping: runs and findings of the user's regions (reconcile.services.visible_runs); an operator limited to
+some units sees none and runs none (a run names every unit's people). Writing (upload, re-run, review)
+needs a reviewing or money role over the whole region: others get 404, like the other review pages.
+Downloads are audited exports.
 """
 
 from __future__ import annotations
@@ -43,14 +44,6 @@ PAGE_SIZE = 50
 
 def _lang() -> str:
     return translation.get_language() or "id"
-
-
-def visible_runs(user):
-    return scope.region_wide(user, Reconciliation.objects.select_related("snapshot", "region", "created_by"))
-
-
-def visible_findings(user):
-    return scope.region_wide(user, Finding.objects.select_related("reconciliation__snapshot", "person"))
 
 
 def _writer(user):
@@ -119,7 +112,7 @@ def runs_list(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", problem.text(_lang()))
             else:
                 return redirect("reconciliation", run.pk)
-    runs = visible_runs(request.user).order_by("-snapshot__period", "-created_at")
+    runs = services.visible_runs(request.user).order_by("-snapshot__period", "-created_at")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"title": _("Rekonsiliasi dengan BPJS"), "page": page, "form": form}
     return render(request, "web/reconciliations.html", context, status=400 if form and form.errors else 200)
@@ -127,11 +120,10 @@ def runs_list(request: HttpRequest) -> HttpResponse:
 
 def _upload_and_run(request, region, data) -> Reconciliation:
     with uploads.received(data["file"], fallback=uploads.BPJS_FILE) as upload:
-        snapshot = services.upload(
+        run = services.upload_and_run(
             request.user, region, upload.path, filename=upload.name, period=data["period"], kind=data["kind"]
         )
-    run = services.run(request.user, snapshot)
-    messages.success(request, _("Berkas %(name)s disimpan dan dicocokkan.") % {"name": snapshot.filename})
+    messages.success(request, _("Berkas %(name)s disimpan dan dicocokkan.") % {"name": run.snapshot.filename})
     return run
 
 
@@ -143,7 +135,7 @@ def _rows(run: Reconciliation) -> list[dict]:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = scope.get_or_404(visible_runs(request.user), pk=pk)
+    run = scope.get_or_404(services.visible_runs(request.user), pk=pk)
     rows = _rows(run)
     total = {k: sum(r.get(k, 0) for r in rows) for k in ("count", "billed", "computed", "impact")}
     change = services.changes(run)
@@ -170,7 +162,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def findings_list(request: HttpRequest, pk: int) -> HttpResponse:
-    run = scope.get_or_404(visible_runs(request.user), pk=pk)
+    run = scope.get_or_404(services.visible_runs(request.user), pk=pk)
     kind = request.GET.get("jenis", "")
     if kind not in services.KINDS:
         kind = "differences"
@@ -233,7 +225,7 @@ def _evidence(fields: dict) -> list[str]:
 
 
 def _finding(request: HttpRequest, pk: int) -> Finding:
-    return scope.get_or_404(visible_findings(request.user), pk=pk)
+    return scope.get_or_404(services.visible_findings(request.user), pk=pk)
 
 
 def _detail(
@@ -303,7 +295,7 @@ def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def run_again(request: HttpRequest, pk: int) -> HttpResponse:
-    run = scope.get_or_404(visible_runs(request.user), pk=pk)
+    run = scope.get_or_404(services.visible_runs(request.user), pk=pk)
     if _writer(request.user) != run.region:
         raise Http404
     try:
@@ -316,7 +308,7 @@ def run_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _download(request: HttpRequest, pk: int, what: str) -> FileResponse:
-    run = scope.get_or_404(visible_runs(request.user), pk=pk)
+    run = scope.get_or_404(services.visible_runs(request.user), pk=pk)
     folder = Path(tempfile.mkdtemp(prefix="payung-reconcile-"))
     stem = f"{run.region.code}-{run.snapshot.period:%Y-%m}"
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 
 from django.core.management import BaseCommand
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         user = cli.acting_user(options)
-        agreements = cli.visible(user, Agreement.objects.all())
+        agreements = cli.visible(user, Agreement.objects.all(), queries.agreements)
         if options["region"].strip():
             agreements = agreements.filter(region=cli.tenant(user, options["region"]))
-        agreements = agreements.annotate(people=Count("memberships__person", distinct=True))
+        agreements = queries.with_people(user, agreements)
         today = timezone.localdate()
         left = dict((a.pk, days) for a, days in queries.expiring(agreements, today))
         rows = [

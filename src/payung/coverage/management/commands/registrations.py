@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from payung import uploads
-from payung.accounts import cli, scope
-from payung.coverage import registration
+from payung.accounts import cli
+from payung.coverage import queries, registration
 from payung.coverage.models import Agreement, RegistrationBatch
 from payung.registry.services import ValidationFailed
 
@@ -53,7 +53,7 @@ class Command(BaseCommand):
                 self._reply(user, options)
 
     def _export(self, user, options: dict) -> None:
-        agreements = cli.visible(user, Agreement.objects.all())
+        agreements = cli.visible(user, Agreement.objects.all(), queries.agreements)
         agreement = cli.get_visible(agreements, _("PKS"), options["agreement"])
         cli.require_treasurer(user)
         try:
@@ -73,7 +73,7 @@ class Command(BaseCommand):
 
     def _reply(self, user, options: dict) -> None:
         path = Path(options["file"])
-        batches = cli.visible(user, RegistrationBatch.objects.all(), _scoped_batches)
+        batches = cli.visible(user, RegistrationBatch.objects.all(), queries.registration_batches)
         batch = cli.get_visible(batches, _("Pendaftaran"), options["batch"])
         cli.require_treasurer(user)
         if not path.is_file():
@@ -98,7 +98,3 @@ class Command(BaseCommand):
         )
         for line, reason in result.problems:
             self.stdout.write(_("baris %(line)s: %(reason)s") % {"line": line, "reason": reason})
-
-
-def _scoped_batches(user, queryset):
-    return scope.scoped(user, queryset, field="agreement__region_id")

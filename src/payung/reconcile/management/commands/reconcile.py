@@ -80,14 +80,13 @@ class Command(BaseCommand):
             raise CommandError(_("Berkas %(path)s tidak ada.") % {"path": path})
         try:
             name = uploads.display_name(path.name, fallback=uploads.BPJS_FILE)
-            snapshot = services.upload(user, region, path, filename=name, period=period, channel="cli")
-            run = services.run(user, snapshot, channel="cli")
+            run = services.upload_and_run(user, region, path, filename=name, period=period, channel="cli")
         except PermissionDenied as denied:
             raise CommandError(str(denied)) from None
         if o["as_json"]:
-            body = {"reconciliation": run.pk, "snapshot": snapshot.pk, "region": region.code,
+            body = {"reconciliation": run.pk, "snapshot": run.snapshot_id, "region": region.code,
                     "period": f"{period:%Y-%m}", "roster_rows": run.roster_rows,
-                    "bpjs_rows": snapshot.row_count, "totals": run.totals}  # fmt: skip
+                    "bpjs_rows": run.snapshot.row_count, "totals": run.totals}  # fmt: skip
             self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2))
             return
         for kind, t in run.totals.items():
