@@ -27,9 +27,7 @@ def _throttle_on(settings):
 
 
 def log_in(client: Client, password: str, address: str = ATTACKER):
-    return client.post(
-        "/masuk/", {"username": "operator_kupang", "password": password}, REMOTE_ADDR=address
-    )
+    return client.post("/masuk/", {"username": "operator_kupang", "password": password}, REMOTE_ADDR=address)
 
 
 def logged_in(client: Client) -> bool:
