@@ -201,7 +201,8 @@ def find_pairs(people: pl.DataFrame, threshold: float = DEFAULT_THRESHOLD, threa
         )
         linker = Linker(table, settings, log_level="WARNING")
         result = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        frame = pl.from_arrow(result.as_duckdbpyrelation().arrow())
+        # A table, not a batch reader: a reader of no batches has no schema, and polars refuses it.
+        frame = pl.from_arrow(result.as_duckdbpyrelation().to_arrow_table())
     finally:
         con.close()
     return _pairs(frame)
