@@ -49,7 +49,8 @@ def staff(region) -> pl.DataFrame:
         "monthly_wage",
     ).order_by("person_id", "id")  # fmt: skip
     columns = ["person", "nik", "kpj", "name", "birth_date", "sex", "monthly_wage"]
-    return pl.DataFrame(list(rows), schema=columns, orient="row").unique("person", keep="first")
+    frame = pl.DataFrame(list(rows), schema=columns, orient="row")
+    return frame.unique("person", keep="first", maintain_order=True)  # the BPJS faults are drawn by position
 
 
 def bpjs_file(region, path, *, ghosts=20, seed=1):
@@ -73,7 +74,8 @@ def test_upload_run_review_rerun_and_exports(kupang, tmp_path):
     listed = set(bpjs["person"].to_list())
     on_roster = run.roster_rows
     assert totals["bpjs_only"]["count"] >= 18  # the 20 ghosts, give or take one the model pairs
-    assert totals["billed_after_end"]["count"] == 1
+    dead_rows = list(Finding.objects.filter(reconciliation=run, person=dead).values("kind", "stage", "score", "differences", "bpjs_line", "roster_line"))
+    assert totals["billed_after_end"]["count"] == 1, dead_rows
     after_end = Finding.objects.get(reconciliation=run, kind="billed_after_end")
     assert after_end.person == dead and after_end.impact == after_end.billed > 0
     unregistered = on_roster - len([p for p in listed if p > 0 and p != dead.pk])
