@@ -23,6 +23,8 @@ demo: install
 	$(BIN)/payung migrate --noinput
 	$(BIN)/payung demo-data
 	$(BIN)/payung demo-coverage
+	$(BIN)/payung demo-claims
+	$(BIN)/payung demo-province
 	$(BIN)/payung demo-users
 	$(BIN)/payung runserver 127.0.0.1:8000
 

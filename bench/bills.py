@@ -66,20 +66,34 @@ def empty_tables() -> None:
 
 
 def _columns(model, given: dict[str, str]) -> tuple[str, str]:
-    """Every concrete column of ``model`` except the id: the given SQL expression, else NULL or ''."""
+    """Every concrete column of ``model`` except the id: the given SQL expression, else the field's
+    integer default, NULL or ''."""
     from django.db import connection
+    from django.db.models import NOT_PROVIDED
 
     names, values = [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
+        if field.primary_key or (field.column not in given and field.db_default is not NOT_PROVIDED):
+            continue  # the database's own default (e.g. the optimistic lock's version 0)
         names.append(connection.ops.quote_name(field.column))
-        values.append(given.get(field.column, "NULL" if field.null else "''"))
+        default = field.default if field.has_default() else None
+        if isinstance(default, int) and not isinstance(default, bool):
+            fallback = str(default)  # e.g. Person.version: '' is no integer on PostgreSQL
+        else:
+            fallback = "NULL" if field.null else "''"
+        values.append(given.get(field.column, fallback))
     return ", ".join(names), ", ".join(values)
 
 
-def populate(members: int, programs: list[str]):
-    """People, units, engagements and memberships written with INSERT ... SELECT (not timed)."""
+AGREEMENT = {
+    "pu": {"group": "non_asn", "jkk_class": 1},
+    "bpu": {"group": "rentan", "declared_income": 1_000_000},
+}
+
+
+def populate(members: int, programs: list[str], region: str = "5371", category: str = "pu", first: int = 1):
+    """People, units, engagements and memberships of ``region`` under one agreement of ``category``,
+    written with INSERT ... SELECT (not timed). NIKs are the region's code and ``first`` .. onwards."""
     from django.db import connection, transaction
 
     from payung.coverage.models import Agreement, Membership
@@ -87,42 +101,45 @@ def populate(members: int, programs: list[str]):
 
     postgres = connection.vendor == "postgresql"
     numbers = (
-        f"generate_series(1, {members}) AS s(n)"
+        f"generate_series({first}, {first + members - 1}) AS s(n)"
         if postgres
-        else f"(WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {members}) "
+        else f"(WITH RECURSIVE s(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM s "
+        f"WHERE n < {first + members - 1}) "
         "SELECT n FROM s) s"
     )
-    nik = "'5371' || lpad(n::text, 12, '0')" if postgres else "'5371' || printf('%012d', n)"
+    nik = f"'{region}' || lpad(n::text, 12, '0')" if postgres else f"'{region}' || printf('%012d', n)"
 
     def day(text: str) -> str:
         return f"DATE '{text}'" if postgres else f"'{text}'"
 
     now = "TIMESTAMPTZ '2025-01-01 00:00:00+00'" if postgres else "'2025-01-01 00:00:00'"
     person_columns, person_values = _columns(Person, {
-        "region_id": "'5371'", "nik": nik, "name": "'Orang ' || n", "name_key": "'orang ' || n",
+        "region_id": f"'{region}'", "nik": nik, "name": "'Orang ' || n", "name_key": "'orang ' || n",
         "sex": "'L'", "birth_date": day("1990-01-01"), "status": "'active'", "created_at": now,
         "updated_at": now,
     })  # fmt: skip
     with transaction.atomic():
         Unit.objects.bulk_create(
-            Unit(region_id="5371", code=f"OPD{u:02d}", name=f"Dinas Nomor {u:02d}", kind="opd")
+            Unit(region_id=region, code=f"OPD{u:02d}", name=f"Dinas Nomor {u:02d}", kind="opd")
             for u in range(UNITS)
         )
-        units = list(Unit.objects.filter(region_id="5371").order_by("id").values_list("id", flat=True))
+        units = list(Unit.objects.filter(region_id=region).order_by("id").values_list("id", flat=True))
         assert units == list(range(units[0], units[0] + UNITS))  # consecutive: unit = first + id % 12
+        terms = dict(AGREEMENT[category])
+        group = terms.pop("group")
         pks = Agreement.objects.create(
-            region_id="5371", number="PKS/BENCH/2025", pemda_party="Pemerintah Kota Kupang",
+            region_id=region, number=f"PKS/BENCH/{region}/2025", pemda_party=f"Pemerintah {region}",
             bpjs_branch="BPJS Ketenagakerjaan Cabang Kupang", signed_on=dt.date(2024, 12, 20),
-            valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2027, 12, 31), category="pu",
-            groups=["non_asn"], programs=programs, jkk_class=1,
+            valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2027, 12, 31), category=category,
+            groups=[group], programs=programs, **terms,
         )  # fmt: skip
         engagement_columns, engagement_values = _columns(Engagement, {
-            "person_id": "p.id", "unit_id": f"{units[0]} + p.id % {UNITS}", "group": "'non_asn'",
+            "person_id": "p.id", "unit_id": f"{units[0]} + p.id % {UNITS}", "group": f"'{group}'",
             "status": "'active'", "monthly_wage": "1500000 + (p.id * 7919) % 30 * 100000",
             "start_date": day("2025-01-01"),
         })  # fmt: skip
         membership_columns, membership_values = _columns(Membership, {
-            "agreement_id": str(pks.pk), "region_id": "'5371'", "person_id": "e.person_id",
+            "agreement_id": str(pks.pk), "region_id": f"'{region}'", "person_id": "e.person_id",
             "engagement_id": "e.id", "unit_id": "e.unit_id", "basis": "e.monthly_wage",
             "start": f"CASE WHEN e.id % 100 = 0 THEN {day('2025-05-17')} ELSE {day('2025-01-01')} END",
             "end": f"CASE WHEN e.id % 100 = 1 THEN {day('2025-05-09')} END",
@@ -130,8 +147,18 @@ def populate(members: int, programs: list[str]):
         with connection.cursor() as cursor:
             for table, columns, values, source in (
                 (Person, person_columns, person_values, numbers),
-                (Engagement, engagement_columns, engagement_values, f"{Person._meta.db_table} p"),
-                (Membership, membership_columns, membership_values, f"{Engagement._meta.db_table} e"),
+                (
+                    Engagement,
+                    engagement_columns,
+                    engagement_values,
+                    f"{Person._meta.db_table} p WHERE p.region_id = '{region}'",
+                ),
+                (
+                    Membership,
+                    membership_columns,
+                    membership_values,
+                    f"{Engagement._meta.db_table} e WHERE e.unit_id BETWEEN {units[0]} AND {units[-1]}",
+                ),
             ):
                 cursor.execute(
                     f"INSERT INTO {table._meta.db_table} ({columns}) SELECT {values} FROM {source}"

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "payung.coverage",
     "payung.contributions",
     "payung.reconcile",
+    "payung.claims",
+    "payung.budget",
+    "payung.monitoring",
     "payung.web",
     "payung.demo",
     "ninja",  # serves Swagger UI's files from the package: the API docs page loads nothing from a CDN
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "payung.web.acting.ActingRegionMiddleware",  # a national admin's chosen kab/kota (decision 0018)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout flagged during the request into its page
@@ -70,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "payung.web.acting.context",
             ]
         },
     }

@@ -18,11 +18,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from payung.accounts.models import ApiToken, Role, User
 from payung.api.api import api as ninja_api
 from payung.audit.models import AuditEvent
+from payung.budget.models import BudgetLine, Scenario
+from payung.claims import checklist, pricing
+from payung.claims.models import Claim, Document, Event, Heir, Scholarship
 from payung.contributions.models import Payment
 from payung.coverage.models import Agreement, Membership, RegistrationBatch, RegistrationEntry
+from payung.monitoring.models import Meeting, Priority, Regulation
 from payung.reconcile import services as reconcile
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
 from payung.registry.models import DuplicateCandidate, ImportBatch, Person, Unit
+from payung.registry.nik import compose
 from tests.api.conftest import BASE
 from tests.api.world import World, build, person
 from tests.contributions import money
@@ -31,7 +36,34 @@ UNIT_OPERATOR = "ttu_unit"
 
 
 def build_world(tmp_path) -> World:
-    return _with_reconciliation(_with_unit_operator(_with_money(build(tmp_path))), tmp_path)
+    world = _with_reconciliation(_with_unit_operator(_with_money(build(tmp_path))), tmp_path)
+    return _with_meeting(_with_budget(_with_claims(world)))
+
+
+def _with_budget(world):
+    """A TTU budget scenario for next year (planned people only: it prices without the registry) adopted as
+    a budget line."""
+    from django.utils import timezone
+
+    from payung.budget import services as budget
+
+    year = timezone.localdate().year + 1
+    planned = budget.PartData(
+        "Guru RAHASIA", programs=("JKK", "JKM"), planned_people=10, planned_wage=2_000_000
+    )
+    data = budget.ScenarioData(year, "Skenario TTU RAHASIA", parts=(planned,))
+    world.ttu.scenario = budget.create(None, world.ttu.region, data)
+    world.ttu.budget_line = budget.adopt(None, world.ttu.scenario, "5.1.02.99", "Iuran guru", "apbd",
+                                         dt.date(year - 1, 12, 1))  # fmt: skip
+    return world
+
+
+def _with_meeting(world):
+    """A coordination meeting of NTT (the province's reports are linked from the rollup)."""
+    world.meeting = Meeting.objects.create(
+        province_id="53", held_on=dt.date(2030, 2, 1), period=dt.date(2030, 1, 1), title="Rapat koordinasi"
+    )
+    return world
 
 
 NOT_FOUND = {"detail": "Tidak ditemukan."}
@@ -46,8 +78,9 @@ def _with_reconciliation(world, tmp_path):
     ttu = world.users["ttu"]
     snapshot = reconcile.upload(ttu, world.ttu.region, bpjs, filename=bpjs.name, period=dt.date(2030, 1, 1))
     world.ttu.reconciliation = reconcile.run(ttu, snapshot, channel="cli")
-    world.ttu.finding = Finding.objects.get(reconciliation=world.ttu.reconciliation, person=person,
-                                            bpjs_line__isnull=False)  # fmt: skip
+    world.ttu.finding = Finding.objects.get(
+        reconciliation=world.ttu.reconciliation, person=person, bpjs_line__isnull=False
+    )
     return world
 
 
@@ -58,14 +91,78 @@ def _with_unit_operator(world):
     unit = Unit.objects.create(region=region, code="U5303B", name="Puskesmas Kefa", kind="opd")
     mine = person(region, unit, "Kornelis Taek", "530301", dt.date(1990, 1, 2), "L", 3)
     Membership.objects.create(
-        agreement=agreement, region=region, person=mine, unit=unit, engagement=mine.engagements.get(),
-        start=dt.date(2023, 1, 1), end=dt.date(2024, 4, 9), basis=1_000_000,
-    )  # fmt: skip
+        agreement=agreement,
+        region=region,
+        person=mine,
+        unit=unit,
+        engagement=mine.engagements.get(),
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2024, 4, 9),
+        basis=1_000_000,
+    )
     world.ttu.own_unit, world.ttu.own_person = unit, mine
     user = User.objects.create_user(UNIT_OPERATOR, role=Role.OPERATOR, region=region)
     user.units.set([unit])
     world.users[UNIT_OPERATOR] = user
     world.tokens[UNIT_OPERATOR] = ApiToken.issue(user, "ujian")[1]
+    return world
+
+
+def _claim(world, kind: str, on: dt.date, state: str = "draft", **fields) -> Claim:
+    """A TTU claim written directly (the services would record a death in the registry and re-derive the
+    world's hand-made memberships): priced and checked as the services would."""
+    person = world.ttu.person
+    event = Event.objects.create(
+        region=world.ttu.region, person=person, kind=kind, occurred_on=on, work_related=kind == "accident"
+    )
+    claim = Claim(
+        region=world.ttu.region,
+        event=event,
+        person=person,
+        program="JKM" if kind == "death" else "JKK",
+        category="bpu",
+        basis=1_000_000,
+        member_since=dt.date(2019, 1, 1),
+        state=state,
+        **fields,
+    )
+    pricing.reprice(claim)
+    pricing.recheck(claim)
+    claim.save()
+    return claim
+
+
+def _with_claims(world):
+    """Three claims of the TTU person: a death (draft) with a child heir and a spouse to remove, an accident
+    whose documents are complete (to submit), and an accident submitted to BPJS (to decide on)."""
+    death = _claim(world, "death", dt.date(2024, 3, 1))
+    child = Heir.objects.create(
+        claim=death,
+        relation="child",
+        nik=compose("530301", dt.date(2012, 5, 5), "L", 31),
+        name="Markus Kefi",
+        sex="L",
+        birth_date=dt.date(2012, 5, 5),
+    )
+    Heir.objects.create(
+        claim=death,
+        relation="spouse",
+        nik=compose("530301", dt.date(1986, 1, 1), "P", 32),
+        name="Maria Kefi",
+        sex="P",
+        birth_date=dt.date(1986, 1, 1),
+    )
+    pricing.reprice(death)
+    death.save()
+    Scholarship.objects.create(claim=death, heir=child, school_year=2023, level="smp", amount=2_000_000)
+    complete = _claim(world, "accident", dt.date(2023, 8, 1), state="complete")
+    for code in checklist.needed_documents(complete):
+        Document.objects.create(claim=complete, code=code, received_on=dt.date(2023, 8, 5))
+    submitted = _claim(
+        world, "accident", dt.date(2023, 9, 1), state="submitted", submitted_on=dt.date(2023, 9, 10)
+    )
+    world.ttu.claim, world.ttu.claim_complete, world.ttu.claim_submitted = death, complete, submitted
+    world.ttu.child = child
     return world
 
 
@@ -83,12 +180,20 @@ def _with_money(world):
     # A TTU member whom BPJS rejected once: pending again, so the TTU treasurer's control can register.
     world.ttu.agreement = agreement
     Membership.objects.create(
-        agreement=agreement, region=world.ttu.region, person=world.ttu.person, unit=world.ttu.unit,
-        engagement=world.ttu.person.engagements.get(), start=dt.date(2023, 1, 1), end=dt.date(2024, 4, 9),
+        agreement=agreement,
+        region=world.ttu.region,
+        person=world.ttu.person,
+        unit=world.ttu.unit,
+        engagement=world.ttu.person.engagements.get(),
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2024, 4, 9),
         basis=1_000_000,
-    )  # fmt: skip
+    )
     world.ttu.registration = RegistrationBatch.objects.create(agreement=agreement)
     RegistrationEntry.objects.create(batch=world.ttu.registration, person=world.ttu.person, state="rejected")
+    world.ttu.kpj_conflict = RegistrationEntry.objects.create(
+        batch=world.ttu.registration, person=world.ttu.twin, state="conflict", kpj="53030000001"
+    )
     return world
 
 
@@ -103,6 +208,12 @@ MONEY_ROUTES = {
     "agreement_enrol",
     "registration_create",
     "registration_reply",
+    "registration_resolve",
+    "budget_scenario_programs",
+    "budget_scenario_planned",
+    "budget_scenario_adopt",
+    ("post", "/budget/scenarios/{scenario_id}/adopt"),
+    ("post", "/budget/lines/{line_id}/amend"),
 }
 
 
@@ -127,6 +238,18 @@ def state(world) -> dict:
         "reconciliations": list(Reconciliation.objects.filter(region_id="5303").values("pk")),
         "snapshots": list(BpjsSnapshot.objects.filter(region_id="5303").values("pk")),
         "findings": list(Finding.objects.filter(region_id="5303").values("pk", "state", "action", "reason")),
+        "units": list(Unit.objects.filter(region_id="5303").values("pk", "code", "name")),
+        "claims": list(
+            Claim.objects.filter(region_id="5303").values("pk", "state", "version", "paid_amount")
+        ),
+        "events": list(Event.objects.filter(region_id="5303").values("pk", "kind", "occurred_on")),
+        "heirs": list(Heir.objects.filter(claim__region_id="5303").values("pk", "nik")),
+        "documents": list(Document.objects.filter(claim__region_id="5303").values("pk", "code", "note")),
+        "scholarships": list(Scholarship.objects.filter(claim__region_id="5303").values("pk", "state")),
+        "scenarios": list(Scenario.objects.filter(region_id="5303").values("pk", "name")),
+        "budget_lines": list(BudgetLine.objects.filter(region_id="5303").values("pk", "version", "amount")),
+        "regulations": list(Regulation.objects.filter(region_id="5303").values("pk", "number")),
+        "priorities": list(Priority.objects.filter(region_id="5303").values("pk", "label")),
     }
 
 
@@ -139,7 +262,19 @@ def left_no_trail(world, *who: str) -> bool:
 # (method, OpenAPI path) -> (the TTU object in the path, the request body). Bodies are valid for the TTU
 # operator, whose success is the control.
 STATUS = {"status": "ended", "effective_date": "2026-01-31", "reason": "Kontrak selesai"}
+ACCIDENT = {"kind": "accident", "occurred_on": "2023-10-02", "place": "Kebun", "stmb_months": 1}
+HEIR = {"relation": "parent", "nik": compose("530301", dt.date(1950, 2, 2), "P", 33), "name": "Ana Kefi"}
 API_ROUTES = {
+    ("get", "/budget/scenarios/{scenario_id}"): ("scenario", lambda w: None),
+    ("post", "/budget/scenarios/{scenario_id}/adopt"): (
+        "scenario",
+        lambda w: {"account_code": "5.1.02", "account_name": "Iuran", "adopted_on": "2026-12-01"},
+    ),
+    ("get", "/budget/lines/{line_id}"): ("budget_line", lambda w: None),
+    ("post", "/budget/lines/{line_id}/amend"): (
+        "budget_line",
+        lambda w: {"amount": 2_000_000, "adopted_on": dt.date.today().isoformat(), "note": "APBD-P"},
+    ),
     ("get", "/people/{person_id}"): ("person", lambda w: None),
     ("patch", "/people/{person_id}"): (
         "person",
@@ -182,9 +317,26 @@ API_ROUTES = {
         "finding",
         lambda w: {"decision": "accept", "reason": "Orang yang sama"},
     ),
+    ("post", "/people/{person_id}/claims"): ("person", lambda w: ACCIDENT),
+    ("get", "/claims/{claim_id}"): ("claim", lambda w: None),
+    ("post", "/claims/{claim_id}/heirs"): ("claim", lambda w: HEIR),
+    ("put", "/claims/{claim_id}/documents"): ("claim", lambda w: {"received": {"kpj_card": "KPJ"}}),
+    ("post", "/claims/{claim_id}/submission"): ("claim_complete", lambda w: {"submitted_on": "2023-08-20"}),
+    ("post", "/claims/{claim_id}/decision"): (
+        "claim_submitted",
+        lambda w: {"outcome": "paid", "decided_on": "2023-09-15", "paid_amount": 1_500_000},
+    ),
+    ("post", "/claims/{claim_id}/scholarships"): (
+        "claim",
+        lambda w: {"heir_id": w.ttu.child.pk, "school_year": 2024, "level": "smp"},
+    ),
+    ("get", "/claims/{claim_id}/letter.pdf"): ("claim", lambda w: None),
+    ("get", "/monitoring/regions/{code}"): ("region", lambda w: None),
 }
 # Operations with no object id: lists (checked below for leaks) and creations that name a region.
 API_LISTS = {
+    ("get", "/budget/scenarios"),
+    ("get", "/budget/lines"),
     ("get", "/people"),
     ("get", "/units"),
     ("get", "/duplicates"),
@@ -192,8 +344,12 @@ API_LISTS = {
     ("get", "/agreements"),
     ("get", "/bills"),
     ("get", "/reconciliations"),
+    ("get", "/claims"),
+    ("get", "/monitoring/provinces/{code}"),  # a province's own rows (tests/monitoring/test_api.py)
 }
 API_CREATES = {
+    ("get", "/budget/plan"),  # reads a region named in the query: proven in test_budget_api
+    ("post", "/budget/scenarios"),
     ("post", "/people"),
     ("post", "/imports"),
     ("post", "/agreements"),
@@ -209,6 +365,7 @@ API_REFERENCE = {
     ("get", "/rules/{key}/versions"),
     ("post", "/rules/{key}/versions"),
     ("get", "/contributions/quote"),
+    ("get", "/benefits/quote"),
 }
 
 
@@ -225,8 +382,15 @@ def target_of(world, kind: str):
         "bill": world.ttu.bill,
         "agreement": world.ttu.agreement,
         "registration": world.ttu.registration,
+        "kpj_conflict": world.ttu.kpj_conflict,
         "reconciliation": world.ttu.reconciliation,
         "finding": world.ttu.finding,
+        "claim": world.ttu.claim,
+        "claim_complete": world.ttu.claim_complete,
+        "claim_submitted": world.ttu.claim_submitted,
+        "scenario": world.ttu.scenario,
+        "budget_line": world.ttu.budget_line,
+        "region": world.ttu.region,
     }[kind]
 
 
@@ -244,6 +408,8 @@ def call(client, world, who: str, method: str, path: str, body):
 
 # --------------------------------------------------------------------------------------------- web
 # URL name -> (the TTU object in the URL, method, form data). The web answers non-editors 404 as well.
+PLANNED = {"label": "Guru", "category": "pu", "people": "5", "wage": "2000000", "from_month": "1",
+           "funding_source": "apbd", "programs": ["JKK", "JKM"]}  # fmt: skip
 WEB_ROUTES = {
     "person": ("person", "get", {}),
     "person_edit": ("person", "post", {"name": "Diubah", "reason": "uji"}),
@@ -266,6 +432,7 @@ WEB_ROUTES = {
     "registration_create": ("agreement", "post", {}),
     "registration_file": ("registration", "get", {}),
     "registration_reply": ("registration", "post", {}),
+    "registration_resolve": ("kpj_conflict", "post", {"choice": "bpjs"}),
     "reconciliation": ("reconciliation", "get", {}),
     "reconcile_findings": ("reconciliation", "get", {}),
     "reconcile_rerun": ("reconciliation", "post", {}),
@@ -273,6 +440,60 @@ WEB_ROUTES = {
     "reconcile_summary_xlsx": ("reconciliation", "get", {}),
     "reconcile_finding": ("finding", "get", {}),
     "reconcile_review": ("finding", "post", {"decision": "accept", "reason": "Orang yang sama"}),
+    "claim_create": ("person", "post", {**ACCIDENT, "occurred_on": "02/10/2023", "version": "0"}),
+    "claim": ("claim", "get", {}),
+    "claim_edit": ("claim", "post", {"children": "1", "version": "0"}),
+    "claim_heir": ("claim", "post", {**HEIR, "version": "0"}),
+    "claim_heir_remove": ("claim", "post", {"heir": "0", "version": "0"}),
+    "claim_documents": ("claim", "post", {"received": "kpj_card", "version": "0"}),
+    "claim_submit": ("claim_complete", "post", {"submitted_on": "20/08/2023", "version": "0"}),
+    "claim_decide": (
+        "claim_submitted",
+        "post",
+        {
+            "outcome": "refused",
+            "decided_on": "15/09/2023",
+            "refusal_reason": "Bukan kecelakaan kerja",
+            "version": "0",
+        },
+    ),
+    "claim_scholarship": (
+        "claim",
+        "post",
+        {"heir": "0", "school_year": "2024", "level": "smp", "version": "0"},
+    ),
+    "claim_scholarship_pay": ("claim", "post", {"scholarship": "0", "paid_on": "01/08/2024", "amount": "1"}),
+    "claim_letter": ("claim", "get", {}),
+    "budget_scenario": ("scenario", "get", {}),
+    "budget_scenario_programs": ("scenario", "post", {"part": "0", "programs": ["JKK", "JKM", "JHT", "JP"]}),
+    "budget_scenario_planned": ("scenario", "post", PLANNED),
+    "budget_scenario_adopt": (
+        "scenario",
+        "post",
+        {
+            "funding_source": "apbd",
+            "account_code": "5.1.02",
+            "account_name": "Iuran",
+            "adopted_on": "01/12/2026",
+        },
+    ),
+    "budget_scenario_xlsx": ("scenario", "get", {}),
+    "budget_scenario_pdf": ("scenario", "get", {}),
+    "budget_line": ("budget_line", "get", {}),
+    "budget_line_xlsx": ("budget_line", "get", {}),
+    # Monitoring of a kab/kota (its code in the URL): region-wide, read by its users and the province; the
+    # writes (recompute, a regulation, a priority group) by its own users only.
+    "monitoring_region": ("region", "get", {}),
+    "monitoring_list": ("region", "get", {}),
+    "monitoring_list_xlsx": ("region", "get", {}),
+    "monitoring_dashboard": ("region", "get", {}),
+    "monitoring_refresh": ("region", "post", {}),
+    "monitoring_regulation": (
+        "region",
+        "post",
+        {"kind": "perbup", "number": "9 Tahun 2025", "issued_on": "01/02/2025", "title": "Jamsostek"},
+    ),
+    "monitoring_priority": ("region", "post", {"label": "Petani", "group": "rentan", "reason": "Miskin"}),
 }
 WEB_LISTS = {
     "people": "Yohanes Kefi",
@@ -282,6 +503,9 @@ WEB_LISTS = {
     "agreements": "PKS/TTU/RAHASIA",
     "bills": "PKS/TTU/RAHASIA",
     "reconcile": "bpjs-5303-rahasia.csv",
+    "claims": "Yohanes Kefi",
+    "budget": "Skenario TTU RAHASIA",
+    "uncovered": "Yohanes Kefi",
 }
 
 
@@ -319,10 +543,25 @@ CLI_UNSCOPED = {
     "demo-roster": "writes synthetic roster files from a seed; no database",
     "demo-users": "server setup: creates the demo accounts",
     "demo-coverage": "server setup: demo agreements, bills and payments over the demo people",
+    "demo-claims": "server setup: demo deaths, accidents and claims over the demo coverage",
+    "demo-province": "server setup: the province's other districts, regulations, priorities and summaries",
     "rules": "national reference data; adding a version checks its own right (tests/rules)",
     "contributions": "a quote from the rules alone: no registry data",
+    "benefits": "a benefit quote from the rules alone: no registry data",
 }
-CLI_SCOPED = {"import", "duplicates", "agreements", "enrol", "registrations", "bills", "reconcile"}
+CLI_SCOPED = {
+    "coverage",
+    "import",
+    "duplicates",
+    "agreements",
+    "enrol",
+    "registrations",
+    "bills",
+    "reconcile",
+    "units",
+    "claims",
+    "budget",
+}
 
 
 def payung_commands() -> dict[str, str]:

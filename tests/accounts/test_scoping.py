@@ -263,3 +263,28 @@ def test_cli_helper_answers_not_found_alike_for_missing_and_foreign_objects(worl
     with pytest.raises(CommandError, match="tidak ditemukan atau tidak aktif"):
         cli.acting_user({"user": "siapa"})
     assert cli.acting_user({}) is None  # the server's own shell: unscoped
+
+
+UNIT_ADD = ("units", "add", "--region", "5303", "--code", "BARU", "--name", "Unit Baru")
+
+
+@pytest.mark.parametrize("args", [UNIT_ADD, ("units", "list", "--region", "5303")], ids=lambda a: a[1])
+def test_cli_units_of_another_tenant_are_not_found(world, args):
+    before = state(world)
+    with pytest.raises(CommandError) as refused:
+        call_command(*args, "--user", "kupang", stdout=StringIO())
+    with pytest.raises(CommandError) as missing:
+        call_command(*[a.replace("5303", "5399") for a in args], "--user", "kupang", stdout=StringIO())
+    assert str(refused.value) == str(missing.value).replace("5399", "5303")
+    assert state(world) == before and left_no_trail(world, "kupang")
+    call_command(*args, "--user", "ttu", stdout=StringIO())  # the control
+
+
+def test_cli_units_add_needs_an_editing_role_and_list_leaves_out_the_other_tenant(world):
+    before = state(world)
+    with pytest.raises(CommandError, match="tidak berhak"):
+        call_command(*UNIT_ADD, "--user", "province", stdout=StringIO())
+    assert state(world) == before
+    listed = StringIO()
+    call_command("units", "list", "--json", "--user", "kupang", stdout=listed)
+    assert {u["region"] for u in json.loads(listed.getvalue())} == {"5371"}

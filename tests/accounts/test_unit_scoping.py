@@ -179,6 +179,10 @@ def _cli(*args, who: str = UNIT_OPERATOR) -> str:
         (("bills", "generate", "--region", "5303", "--period", "2023-02"), "tidak berhak"),
         (("bills", "export", "--bill", "{bill}", "--out", "{out}"), "tidak ditemukan"),
         (("reconcile", "--region", "5303", "{bpjs}", "--period", "2030-02"), "tidak berhak"),
+        (
+            ("units", "add", "--region", "5303", "--code", "BARU", "--name", "Unit Baru"),
+            "tidak dapat menambah",
+        ),
     ],
     ids=lambda a: " ".join(a[:2]) if isinstance(a, tuple) else a,
 )
@@ -195,7 +199,7 @@ def test_cli_as_a_unit_limited_operator(world, tmp_path, args, refusal):
         _cli(*command)
     assert state(world) == before and left_no_trail(world, UNIT_OPERATOR)
     assert not (tmp_path / "keluar.xlsx").exists()
-    _cli(*command, who="ttu_finance" if args[0] != "reconcile" else "ttu")  # the control
+    _cli(*command, who="ttu" if args[0] in {"reconcile", "units"} else "ttu_finance")  # the control
 
 
 def test_cli_lists_hold_only_the_operators_units(world):
@@ -204,6 +208,8 @@ def test_cli_lists_hold_only_the_operators_units(world):
     pairs = _cli("duplicates", "list", "--region", "5303", "--json")
     assert json.loads(pairs) == []
     assert "Yohanis Kefi" in _cli("duplicates", "list", "--region", "5303", "--json", who="ttu")  # control
+    assert [u["code"] for u in json.loads(_cli("units", "list", "--json"))] == [world.ttu.own_unit.code]
+    assert len(json.loads(_cli("units", "list", "--region", "5303", "--json", who="ttu"))) == 2  # control
 
 
 # ------------------------------------------------------------------------------------------- imports

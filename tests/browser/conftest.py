@@ -23,7 +23,7 @@ ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 375, "height": 812}
+PHONE = {"width": 390, "height": 844}  # issue 13: every page fits 390 px
 SCREENS = Path("test-artifacts/screens")
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are
@@ -80,6 +80,32 @@ def switch_language(page, lang: str) -> None:
     """Press the header's ID / EN switch, as a user would."""
     with page.expect_navigation():
         page.click(f".lang button[value='{lang}']")
+
+
+# Every rupiah amount the browser laid out across more than one line ("Rp 27.851.9" / "85"), by text node.
+BROKEN_MONEY = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent.trim();
+    if (!/^-?Rp\\s?[\\d.,]+$/.test(text)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (tops.size > 1) broken.push(text);
+  }
+  return broken;
+}"""
+
+
+def layout_faults(page) -> list[str]:
+    """What a narrow screen must never show: the page wider than the screen, an amount cut in two."""
+    faults = []
+    if page.evaluate("document.documentElement.scrollWidth") > page.viewport_size["width"]:
+        faults.append("wider than the screen")
+    if broken := page.evaluate(BROKEN_MONEY):
+        faults.append(f"amounts across lines {broken[:3]}")
+    return faults
 
 
 def screenshot(page, name: str) -> Path:

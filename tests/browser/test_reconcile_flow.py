@@ -22,11 +22,12 @@ from payung.accounts.models import User
 from payung.coverage import services as coverage_services
 from payung.demo.coverage import AGREEMENTS
 from payung.demo.users import DEMO_USERS
-from payung.reconcile import synthetic
+from payung.reconcile import services, synthetic
+from payung.reconcile.findings import IMPACT_PARTS
 from payung.reconcile.models import Finding, Reconciliation
 from payung.registry import services as registry_services
 from payung.registry.models import Engagement, Person
-from payung.web.templatetags.payung import rupiah
+from payung.web.templatetags.payung import money
 from tests.browser.conftest import PHONE, log_in, screenshot
 
 VERIFIER = next(u for u in DEMO_USERS if u.username == "kupang.verifikator")
@@ -108,11 +109,12 @@ def test_verifier_reconciles_with_bpjs(kupang, live_server, page, open_context, 
     assert totals["billed_after_end"]["count"] == 2
     assert {f.person for f in run.findings.filter(kind="billed_after_end")} == set(gone)
     assert totals["roster_only"]["count"] > 0 and totals["differences"]["count"] > 0
+    parts = services.impact_parts(run)  # named parts, one column each, never one sum (decision 0018)
     for kind in ("bpjs_only", "roster_only", "differences", "billed_after_end"):
         assert cell(page, kind, 1) == f"{totals[kind]['count']:,}".replace(",", ".")
-        assert cell(page, kind, 4).replace("\u00a0", " ") == rupiah(totals[kind]["impact"]).replace(
-            "\u00a0", " "
-        )
+        for column, amount in enumerate(parts[kind].values(), start=4):
+            assert cell(page, kind, column) == (money(amount) if amount else "—")
+    assert parts["roster_only"]["cover_cost"] == totals["roster_only"]["impact"]
     assert totals["bpjs_only"]["impact"] > 0 and totals["roster_only"]["impact"] > 0
 
     page.click("tr.finding-bpjs_only a")
@@ -168,11 +170,14 @@ def test_verifier_reconciles_with_bpjs(kupang, live_server, page, open_context, 
     summary = [r for r in book.worksheets[0].iter_rows(values_only=True) if r and isinstance(r[1], int)]
     *rows, total = summary
     assert total[0] == "Jumlah"
-    for column in range(1, 5):
+    for column in range(1, 7):
         assert sum(r[column] for r in rows) == total[column]  # the totals add up ...
     names = list(book.worksheets[1].iter_rows(values_only=True))[1:]
-    assert len(names) == total[1] and sum(r[7] for r in names) == total[4]  # ... and so do the names
-    assert total[4] == sum(t["impact"] for t in again.totals.values())
+    assert len(names) == total[1]
+    parts = services.impact_parts(again)["total"]
+    for column, (part, (label, _english)) in enumerate(IMPACT_PARTS.items(), start=4):
+        assert total[column] == parts[part]  # ... each named part on its own, never one sum ...
+        assert sum(r[7] for r in names if r[8] == label) == total[column]  # ... and so do the names
 
     phone = open_context(PHONE).new_page()
     log_in(phone, live_server, VERIFIER.username, VERIFIER.password)

@@ -1,6 +1,8 @@
-"""Screenshots of every page at 1366x768 and 375x812, in Indonesian and English (test-artifacts/screens/).
+"""Screenshots of every page at 1366x768 and 390x844, in Indonesian and English (test-artifacts/screens/).
 
-Each page must load without a server error and show no untranslated leftovers in English.
+Each page must load without a server error, fit the screen without cutting an amount in two (issue 13), and
+show no untranslated leftovers in English. On a phone the menu shows every item, and the payment form opens
+where its button is.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from payung.registry.models import Person
 from payung.registry.nik import compose
 from payung.registry.services import EngagementData, PersonData
 from tests.api.world import PASSWORD, build
-from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot, switch_language
+from tests.browser.conftest import DESKTOP, PHONE, layout_faults, log_in, screenshot, switch_language
 from tests.contributions import money
 
 NAMES = [
@@ -248,9 +250,26 @@ def visit_all(page, live_server, world, extra, size: str, lang: str) -> None:
     for name, path in pages(world, extra, lang):
         response = page.goto(live_server.url + path)
         assert response.status == (404 if name == "not-found" else 200), name
-        # Nothing may widen the page past a phone's screen: wide tables scroll inside their cards.
-        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"], name
+        # Nothing may widen the page past a phone's screen (wide tables scroll inside their cards or become
+        # cards), and no amount is broken across lines.
+        assert layout_faults(page) == [], name
         screenshot(page, f"{name}-{size}-{lang}")
+    if size == "phone":
+        open_the_phone_menu(page, live_server, lang)
+
+
+def open_the_phone_menu(page, live_server, lang: str) -> None:
+    """The phone menu: one button; opened, every item of the desktop menu is on screen, none cut off."""
+    page.goto(f"{live_server.url}/tagihan/")
+    assert not page.locator(".main-nav").is_visible()
+    page.click(".phone-nav summary")
+    items = page.locator(".phone-menu a")
+    assert items.count() == page.locator(".main-nav a").count() >= 9
+    for i in range(items.count()):
+        box = items.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+    assert page.locator(".phone-menu a[aria-current]").inner_text() in ("Tagihan", "Bills")
+    screenshot(page, f"menu-phone-{lang}")
 
 
 def upload_through_the_wizard(page, live_server, roster, lang: str) -> None:
@@ -284,11 +303,16 @@ def pay_too_much(page, live_server, bill, lang: str) -> None:
     if lang == "en":
         switch_language(page, "en")
     page.goto(f"{live_server.url}/tagihan/{bill.pk}/")
-    page.fill("#id_paid_on", "20/06/2023")
+    # The form opens under its button, near the top of the page, not after hundreds of bill lines.
+    page.click("#bayar summary")
+    button, form = (page.locator(f"#bayar {part}").bounding_box() for part in ("summary", "form"))
+    assert 0 < form["y"] - button["y"] < 80 and form["y"] < 600
+    page.fill("#id_paid_on", "20-06-2023")
     page.fill("#id_amount", "999.999.999")
     page.fill("#id_reference", "SP2D-0789/LS/2023")
-    page.click("#bayar button.primary")
-    assert page.locator("#bayar .field.invalid").count() == 1
+    with page.expect_navigation():
+        page.click("#bayar button.primary")
+    assert page.locator("#bayar .field.invalid").count() == 1  # shown again, open, with its error
     screenshot(page, f"bill-overpaid-desktop-{lang}")
 
 

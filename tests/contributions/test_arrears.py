@@ -7,10 +7,10 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payung.contributions import arrears
+from payung.contributions import arrears, ledger
 from payung.contributions.models import Bill, Payment
 from payung.regions.models import Region
 from payung.registry.models import Person
@@ -233,7 +233,7 @@ def test_ledger_of_a_person(kupang):
     june = money.bill(agreement, dt.date(2023, 6, 1), june_lines)
     pay(may, may.total, dt.date(2023, 6, 5))
     pay(june, 10_000 + 500 + 3_500, dt.date(2023, 7, 5))  # Adu, Bria's May adjustment, part of his JKK
-    rows = arrears.ledger(bria)
+    rows = ledger.ledger(bria)
     summary = [(r.month, r.bill_period, r.program, r.kind, r.amount, r.covered, r.status) for r in rows]
     assert summary == [
         (dt.date(2023, 6, 1), dt.date(2023, 6, 1), "JKM", "regular", 6_000, 0, "unpaid"),
@@ -243,4 +243,36 @@ def test_ledger_of_a_person(kupang):
         (MAY, MAY, "JKK", "regular", 4_000, 4_000, "paid"),
     ]
     assert {r.agreement for r in rows} == {agreement.number}
-    assert len(arrears.ledger(adu)) == 4 and all(r.status == "paid" for r in arrears.ledger(adu))
+    assert len(ledger.ledger(adu)) == 4 and all(r.status == "paid" for r in ledger.ledger(adu))
+
+
+@pytest.mark.django_db
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    amounts=st.lists(st.integers(-9_000, 9_000).filter(bool), min_size=1, max_size=8),
+    paid_share=st.sampled_from([0, 0.3, 0.5, 1, 2]),
+)
+def test_ledger_without_whole_bill_sums_equals_the_allocation(amounts, paid_share):
+    """Issue 13 point 7: the ledger no longer runs a sum over every line of a bill; for wholly paid,
+    unpaid, partly paid bills and bills with refund lines it still says exactly what the allocation does."""
+    from django.db import transaction
+
+    kupang = Region.objects.get(code="5371")
+    with transaction.atomic():
+        agreement = money.agreement(kupang, "PKS/PROP")
+        units = [money.unit(kupang, "Dinas Kesehatan"), money.unit(kupang, "Dinas Sosial")]
+        people = [money.person(kupang, name, n) for n, name in enumerate(["Adu", "bria", "Bria", "Seran"], 1)]
+        lines = [
+            money.Line(people[i % 4], units[i % 2], ("JKK", "JKM")[i % 2], amount,
+                       period=dt.date(2023, 4, 1) if amount < 0 else None)
+            for i, amount in enumerate(amounts)
+        ]  # fmt: skip
+        bill = money.bill(agreement, MAY, lines)
+        positive = sum(a for a in amounts if a > 0)
+        if paid_share and positive:
+            pay(bill, max(int(positive * paid_share), 1), dt.date(2023, 6, 1))
+        allocated = arrears.allocation(bill)
+        for person in people:
+            for row in ledger.ledger(person):
+                assert row.covered == allocated[row.line_id], (amounts, paid_share)
+        transaction.set_rollback(True)

@@ -79,7 +79,8 @@ def test_kupang_agreement_april_2024_billed_may_2024_refused(kupang):
     error = refused("no_agreement", kupang, dt.date(2024, 5, 1))
     assert "Mei 2024" in error.text("id") and "May 2024" in error.text("en")
     error = refused("outside", kupang, dt.date(2024, 5, 1), agreement=pks)
-    assert "2024-04-09" in error.text("id")
+    assert "10-04-2021 s.d. 09-04-2024" in error.text("id")
+    assert "10 Apr 2021 to 9 Apr 2024" in error.text("en")
 
 
 def test_a_month_is_billed_once(kupang):
@@ -174,6 +175,51 @@ def test_retroactive_wage_rise_and_late_death_become_adjustments_on_the_next_bil
     assert [(b.total, b.employer) for b in Bill.objects.filter(pk__in=[april.pk, may.pk])] == old_totals
     (july,) = billing.generate(None, kupang, dt.date(2023, 7, 1))
     assert july.adjustments == 0 and not lines_of(july, kind=LineKind.ADJUSTMENT)
+
+
+def test_a_month_nobody_is_covered_in_is_refused_with_the_reason_and_its_corrections_wait(kupang):
+    """Issue 13: contracts ending before the PKS made a bill of 0 people carrying only a death's correction
+    (-Rp 11.070 in the demo), shown as paid and never to be generated again. Now the month is refused,
+    says when the last membership ended and what corrections wait, and writes nothing."""
+    pks = world.agreement(valid_to=dt.date(2024, 12, 31))
+    dead = world.member(pks, 2_000_000, dt.date(2021, 4, 10), dt.date(2023, 5, 31), name="Meninggal")
+    world.member(pks, 2_000_000, dt.date(2021, 4, 10), dt.date(2023, 5, 31), name="Kontrak Habis")
+    (may,) = billing.generate(None, kupang, MAY_2023)
+    assert may.people == 2
+    Membership.objects.filter(pk=dead.pk).update(end=dt.date(2023, 4, 20), end_reason="deceased")
+    error = refused("nobody_since", kupang, dt.date(2023, 6, 1))
+    assert "31-05-2023" in error.text("id") and "31 May 2023" in error.text("en")
+    assert error.params["pending"] == -(4_800 + 6_000)
+    assert "-Rp 10.800" in error.text("id") and "-Rp 10,800" in error.text("en")
+    refused("nobody_since", kupang, dt.date(2023, 6, 1), agreement=pks)
+    # The correction is not lost: once someone is covered again, it goes on that bill.
+    world.member(pks, 2_000_000, dt.date(2023, 7, 1), name="Kontrak Baru")
+    (july,) = billing.generate(None, kupang, dt.date(2023, 7, 1))
+    assert (july.people, july.adjustments) == (1, -(4_800 + 6_000))
+
+
+def test_a_month_before_the_first_membership_is_refused_saying_when_it_starts(kupang):
+    pks = world.agreement()
+    world.member(pks, 2_000_000, dt.date(2023, 7, 15))
+    error = refused("nobody_yet", kupang, MAY_2023)
+    assert "15-07-2023" in error.text("id") and "15 Jul 2023" in error.text("en")
+    assert "pending" not in error.text("id") and "tidak hilang" not in error.text("id")
+
+
+def test_a_bill_whose_corrections_exceed_its_month_is_a_credit_never_paid(kupang):
+    from payung.contributions import arrears
+
+    pks = world.agreement()
+    gone = [world.member(pks, 5_000_000, dt.date(2021, 4, 10), name=f"Orang {i}") for i in range(3)]
+    world.member(pks, 2_000_000, dt.date(2021, 4, 10), name="Tetap")
+    billing.generate(None, kupang, dt.date(2023, 4, 1))
+    billing.generate(None, kupang, MAY_2023)
+    Membership.objects.filter(pk__in=[m.pk for m in gone]).update(end=dt.date(2023, 3, 31))
+    (june,) = billing.generate(None, kupang, dt.date(2023, 6, 1))
+    assert june.people == 1 and june.total < 0
+    assert arrears.status(june.total, 0, june.due_date, dt.date(2023, 8, 1)) == "credit"
+    assert arrears.outstanding(june) == 0
+    assert arrears.arrears(Bill.objects.filter(pk=june.pk), dt.date(2023, 8, 1)) == []
 
 
 def test_due_dates_pu_following_month_bpu_same_month():

@@ -58,7 +58,7 @@ def test_refusals_show_on_the_form_and_change_nothing(client, users, pks):
     for period, message in (
         ("2023-05", "sudah dibuat"),
         ("2024-05", "Tidak ada PKS"),
-        ("2023-13", "YYYY-MM"),
+        ("2023-13", "Bulan tidak terbaca"),
     ):
         response = client.post(reverse("bills"), {"period": period})
         assert response.status_code == 400 and message in response.content.decode()

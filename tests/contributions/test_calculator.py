@@ -157,8 +157,8 @@ def test_bad_input_is_refused_with_a_reason(kwargs, code):
 def test_a_date_before_the_program_says_when_it_started():
     with pytest.raises(QuoteError) as refused:
         pu(2_500_000, "JP", on=dt.date(2015, 6, 30))
-    assert "2015-07-01" in refused.value.text("id") and "berlaku sejak" in refused.value.text("id")
-    assert "in force from 2015-07-01" in refused.value.text("en")
+    assert "01-07-2015" in refused.value.text("id") and "berlaku sejak" in refused.value.text("id")
+    assert "in force from 1 Jul 2015" in refused.value.text("en")
 
 
 def test_bpu_has_no_pension():

@@ -58,7 +58,8 @@ def test_create_enrol_list_register_reply(call, kupang):
     upload.name = "balasan.csv"
     reply = call("kupang.keuangan", "post", f"/registrations/{batch['id']}/reply", files={"file": upload})
     assert reply.json() == {
-        "registered": 1, "rejected": 0, "problems": [{"line": 3, "reason": "NIK '123' harus 16 digit."}],
+        "registered": 1, "rejected": 0, "conflicts": 0,
+        "problems": [{"line": 3, "reason": "NIK '123' harus 16 digit."}],
     }  # fmt: skip
     yohanes.refresh_from_db()
     assert yohanes.kpj == "23012345678"

@@ -36,6 +36,18 @@ def test_list_shows_the_agreement_with_its_expiry_warning(agreement):
         run("agreements", "list", "--region", "5303", "--user", "kupang.keuangan")
 
 
+def test_list_warns_when_every_covered_person_loses_cover_before_the_agreement_ends(kupang):
+    today = dt.date.today()
+    kupang.hire("Yohanes Bria", kupang.dlhk, start=D(2015, 3, 1), end=today + dt.timedelta(days=30))
+    agreement = kupang.agreement(valid_from=D(2020, 1, 1), valid_to=today + dt.timedelta(days=300))
+    run("enrol", "--agreement", str(agreement.pk))
+    (row,) = json.loads(run("agreements", "list", "--json"))
+    assert (row["days_left"], row["cover_days_left"]) == (None, 30)
+    assert row["cover_ends"] == (today + dt.timedelta(days=30)).isoformat()
+    text = run("agreements", "list")
+    assert "semua peserta kehilangan perlindungan sesudah" in text and "(30 hari lagi)" in text
+
+
 def test_enrol_twice_adds_once(agreement):
     first = json.loads(run("enrol", "--agreement", str(agreement.pk), "--json", "--user", "kupang.keuangan"))
     again = json.loads(run("enrol", "--agreement", str(agreement.pk), "--json"))

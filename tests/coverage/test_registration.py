@@ -138,6 +138,7 @@ def test_an_unusable_reply_changes_nothing(kupang, enrolled, tmp_path, content, 
 def test_reply_cells_either_apply_or_are_reported(kupang, enrolled, tmp_path, kpj, status):
     """Whatever a KPJ cell holds, the row is applied with an 11-digit KPJ or reported; never both."""
     RegistrationEntry.objects.all().delete()
+    type(kupang.people[0]).objects.update(kpj="")  # an earlier example's KPJ: registered, not sent again
     batch = registration.create_batch(None, enrolled)
     path = _reply_file(tmp_path, [(1, kupang.people[0].nik, kpj, status, "")])
     result = registration.reply(None, batch, path, filename="b.xlsx")
@@ -164,3 +165,60 @@ def test_a_layout_dropped_into_var_is_offered_and_used(kupang, enrolled, tmp_pat
     header, rows = _sheet(registration.batch_path(batch))
     assert header == ("Nama TK", "Mulai", "JHT?")
     assert rows[1] == {"Nama TK": "Yohanes Bria", "Mulai": "2021/04/10", "JHT?": "TIDAK"}
+
+
+def test_the_file_holds_only_people_who_need_registering(kupang, enrolled):
+    """Issue 13: the first file held the 2,300 people who already had a KPJ, who then stayed "menunggu"."""
+    yohanes, maria = kupang.people[0], kupang.people[1]
+    type(yohanes).objects.filter(pk=yohanes.pk).update(kpj="23012345678")
+    assert list(registration.pending(enrolled)) == [maria]
+    batch = registration.create_batch(kupang.finance, enrolled)
+    _header, rows = _sheet(registration.batch_path(batch))
+    assert [r["NAMA"] for r in rows] == ["Maria Taolin"]
+
+
+def test_a_reply_contradicting_a_kpj_is_a_review_item_never_an_overwrite(kupang, enrolled, tmp_path):
+    from payung.coverage import kpj_review
+
+    batch = registration.create_batch(kupang.finance, enrolled)
+    yohanes, maria = kupang.people[0], kupang.people[1]
+    # Recorded meanwhile (a roster, a person form), then BPJS answers other numbers.
+    type(yohanes).objects.filter(pk__in=[yohanes.pk, maria.pk]).update(kpj="")
+    type(yohanes).objects.filter(pk=yohanes.pk).update(kpj="11111111111")
+    type(maria).objects.filter(pk=maria.pk).update(kpj="22222222222")
+    path = _reply_file(tmp_path, [(1, yohanes.nik, "23012345678"), (2, maria.nik, "23012345679")])
+    result = registration.reply(kupang.finance, batch, path, filename="b.xlsx")
+    assert (result.registered, result.conflicts, result.problems) == (0, 2, [])
+    yohanes.refresh_from_db()
+    assert yohanes.kpj == "11111111111"  # not overwritten
+    found = list(kpj_review.conflicts(kupang.finance, enrolled))
+    assert [(e.person.name, e.kpj) for e in found] == [("Maria Taolin", "23012345679"),
+                                                       ("Yohanes Bria", "23012345678")]  # fmt: skip
+    kpj_review.resolve(kupang.finance, found[1], "bpjs")
+    kpj_review.resolve(kupang.finance, found[0], "registry")
+    yohanes.refresh_from_db()
+    maria.refresh_from_db()
+    assert (yohanes.kpj, maria.kpj) == ("23012345678", "22222222222")
+    states = dict(batch.entries.values_list("person_id", "state"))
+    assert states == {yohanes.pk: "registered", maria.pk: "registered"}
+    assert "23012345679" in batch.entries.get(person=maria).note
+    assert AuditEvent.objects.filter(action="registration.kpj_resolve").count() == 2
+    assert not kpj_review.conflicts(kupang.finance, enrolled).exists()
+    with pytest.raises(ValidationFailed):
+        kpj_review.resolve(kupang.finance, found[0], "bpjs")  # decided already
+
+
+def test_taking_bpjs_kpj_is_refused_while_someone_else_holds_it(kupang, enrolled, tmp_path):
+    from payung.coverage import kpj_review
+
+    batch = registration.create_batch(kupang.finance, enrolled)
+    yohanes, maria = kupang.people[0], kupang.people[1]
+    type(yohanes).objects.filter(pk=yohanes.pk).update(kpj="11111111111")
+    registration.reply(None, batch, _reply_file(tmp_path, [(1, yohanes.nik, "23012345678")]))
+    type(maria).objects.filter(pk=maria.pk).update(kpj="23012345678")
+    (entry,) = kpj_review.conflicts(kupang.finance, enrolled)
+    with pytest.raises(ValidationFailed) as refused:
+        kpj_review.resolve(kupang.finance, entry, "bpjs")
+    assert "masih tercatat" in refused.value.errors["choice"][0]
+    yohanes.refresh_from_db()
+    assert yohanes.kpj == "11111111111"

@@ -30,7 +30,7 @@ def run(*args, **options) -> str:
 def test_demo_users_one_per_role_idempotent_and_printed():
     first = run("demo-users")
     second = run("demo-users")
-    assert User.objects.count() == len(DEMO_USERS) == 8
+    assert User.objects.count() == len(DEMO_USERS) == 9
     for spec in DEMO_USERS:
         assert spec.username in second and spec.password in second
         assert len(spec.password) >= 10
@@ -40,7 +40,7 @@ def test_demo_users_one_per_role_idempotent_and_printed():
     assert kupang_roles == {Role.ADMIN, Role.OPERATOR, Role.VERIFIER, Role.FINANCE, Role.VIEWER}
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="ntt.provinsi").role == Role.PROVINCE
-    assert "8 dibuat" in first and "0 dibuat" in second
+    assert "9 dibuat" in first and "0 dibuat" in second
 
 
 def test_demo_users_resets_a_changed_password():

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payung.reconcile import lists
+from payung.reconcile import linkage, lists
 from payung.reconcile.errors import ReconcileProblem
 
 TODAY = dt.date(2026, 1, 15)
@@ -72,6 +72,30 @@ def test_roster_read_through_the_import_reader(tmp_path):
     listing = lists.read(write_csv(tmp_path / "r.csv", rows, ";"), "roster", today=TODAY)
     assert listing.frame["name_key"].to_list() == ["maria goreti"]
     assert listing.frame["nik"].to_list() == ["5371017004850001"]
+
+
+def test_address_and_desa_are_read_on_both_sides_for_the_model(tmp_path):
+    rows = [
+        ["NIK", "Nama", "Tanggal Lahir", "Alamat", "Desa/Kelurahan"],
+        [
+            "5371017004850001",
+            "Maria Goreti",
+            "30/04/1985",
+            "Jl. Soekarno No. 12, RT 003/RW 001",
+            "Desa Oelolok",
+        ],
+        ["5371017004850002", "Yohanes Bria", "30/04/1985", "", ""],
+    ]
+    listing = lists.read(write_csv(tmp_path / "r.csv", rows, ";"), "roster", today=TODAY)
+    assert {"address", "village"} <= listing.present
+    assert listing.frame["village"].to_list() == ["Desa Oelolok", None]
+    model = linkage.model_input(listing.frame)
+    assert model["address_key"].to_list() == ["soekarno 12 003 001", None]
+    assert model["address_squash"].to_list() == ["soekarno12003001", None]
+    assert model["village_key"].to_list() == ["oelolok", None]
+    # a list without the columns (or stored before they were read) gives the model nothing to compare
+    bare = linkage.model_input(listing.frame.drop("address", "village"))
+    assert bare["address_key"].null_count() == bare["village_key"].null_count() == 2
 
 
 # ------------------------------------------------------------------------------------------- values

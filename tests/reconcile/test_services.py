@@ -15,11 +15,13 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from payung import formats
 from payung.accounts.models import Role, User
 from payung.audit.models import AuditEvent
 from payung.coverage.models import Agreement
-from payung.reconcile import exports, services, synthetic
+from payung.reconcile import exports, findings, services, synthetic
 from payung.reconcile.errors import ReconcileProblem
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
 from payung.regions.models import Region
@@ -74,7 +76,11 @@ def test_upload_run_review_rerun_and_exports(kupang, tmp_path):
     listed = set(bpjs["person"].to_list())
     on_roster = run.roster_rows
     assert totals["bpjs_only"]["count"] >= 18  # the 20 ghosts, give or take one the model pairs
-    dead_rows = list(Finding.objects.filter(reconciliation=run, person=dead).values("kind", "stage", "score", "differences", "bpjs_line", "roster_line"))
+    dead_rows = list(
+        Finding.objects.filter(reconciliation=run, person=dead).values(
+            "kind", "stage", "score", "differences", "bpjs_line", "roster_line"
+        )
+    )
     assert totals["billed_after_end"]["count"] == 1, dead_rows
     after_end = Finding.objects.get(reconciliation=run, kind="billed_after_end")
     assert after_end.person == dead and after_end.impact == after_end.billed > 0
@@ -123,9 +129,11 @@ def test_upload_run_review_rerun_and_exports(kupang, tmp_path):
     head = list(summary.worksheets[0].iter_rows(values_only=True))
     body = [r for r in head if r and r[0] in {services.LABELS[k][0] for k in services.KINDS}]
     total = next(r for r in head if r and r[0] == "Jumlah")
-    assert [sum(r[i] for r in body) for i in (1, 4)] == [total[1], total[4]]
+    parts = {label: 4 + i for i, (label, _en) in enumerate(findings.IMPACT_PARTS.values())}
+    assert [sum(r[i] for r in body) for i in (1, *parts.values())] == [total[i] for i in (1, *parts.values())]
     names = list(summary.worksheets[1].iter_rows(values_only=True))[1:]
-    assert sum(r[7] for r in names) == total[4]
+    for label, column in parts.items():  # each named part adds up by name; no part is added to another
+        assert sum(r[7] for r in names if r[8] == label) == total[column]
     assert AuditEvent.objects.filter(action="reconcile.review").count() == 3
 
 
@@ -186,3 +194,24 @@ def test_a_rejected_pair_is_not_proposed_again(kupang, tmp_path):
         assert ghost.kind == "bpjs_only" and ghost.evidence["bpjs"]["kpj"] == bpjs_kpj
         assert run.totals["roster_only"]["count"] == first.totals["roster_only"]["count"] + 1
         assert run.totals["differences"]["count"] == first.totals["differences"]["count"] - 1
+
+
+def test_the_money_at_stake_is_named_in_parts_never_one_sum(kupang, tmp_path, client):
+    """Issue 13, point 8: the one 'Dampak' figure added money paid too much to the cost of covering the
+    unregistered. Each part is now its own named sum, on the page and in the summary."""
+    region, user = kupang
+    bpjs_file(region, tmp_path / "bpjs.xlsx")
+    snapshot = services.upload(user, region, tmp_path / "bpjs.xlsx", filename="bpjs.xlsx", period=PERIOD)
+    run = services.run(user, snapshot)
+    found = list(Finding.objects.filter(reconciliation=run).values_list("kind", "impact"))
+    parts = services.impact_parts(run)["total"]
+    assert parts["cover_cost"] == sum(i for k, i in found if k == "roster_only") > 0
+    assert parts["overpaid"] == sum(i for k, i in found if k != "roster_only" and i > 0) > 0
+    assert parts["underbilled"] == -sum(i for k, i in found if k != "roster_only" and i < 0) > 0
+    client.force_login(user)
+    page = client.get(reverse("reconciliation", args=[run.pk])).content.decode()
+    for (label, _english), amount in zip(findings.IMPACT_PARTS.values(), parts.values(), strict=True):
+        assert label in page and formats.format_rupiah(amount) in page
+    assert "Dampak" not in page
+    one_sum = sum(i for _, i in found)
+    assert formats.format_rupiah(one_sum) not in page

@@ -63,9 +63,11 @@ def test_linkage_evidence_says_what_agreed():
     assert evidence[(1, 2)] == {
         "name": "sounds_alike",
         "birth_date": "same",
-        "nik": "sequence_typo",
+        "nik": "same_day_sequence",  # the last digit: a typo, or the next person born that day there
         "sex": "same",
         "birth_place": "same",
+        "address": "missing",  # the frame has no address nor desa: no weight either way
+        "village": "missing",
     }
     assert evidence[(3, 4)]["birth_date"] == "day_month_swapped"
     assert evidence[(3, 4)]["nik"] == "typo"  # the NIK carries the swapped date too

@@ -162,6 +162,15 @@ def test_same_nik_in_another_unit_is_a_warning(tmp_path, kupang):
     assert Engagement.objects.filter(person__nik=NIK_F).count() == 2  # one person, two engagements
 
 
+def test_a_roster_row_born_in_1921_with_its_code_imports_with_an_age_warning(tmp_path, kupang):
+    row = ["5371010806210001", "Petrus Nahak", "08/06/1921", "L", "2500000", "Dinas Kesehatan"]
+    batch = run(write_csv(tmp_path / "r.csv", [HEADER, row]), kupang)
+    assert (batch.imported, batch.rejected, batch.warnings) == (1, 0, 1)
+    assert Person.objects.get(nik=row[0]).birth_date == dt.date(1921, 6, 8)
+    warning = batch.issues.get()
+    assert (warning.severity, warning.code, warning.line) == ("warning", "age_unusual", 2)
+
+
 def test_same_nik_in_another_region_is_a_warning_that_does_not_say_where(tmp_path, kupang, ttu):
     run(write_csv(tmp_path / "a.csv", [HEADER, GOOD[0]]), ttu)
     batch = run(write_csv(tmp_path / "b.csv", [HEADER, GOOD[0]]), kupang)
@@ -169,6 +178,46 @@ def test_same_nik_in_another_region_is_a_warning_that_does_not_say_where(tmp_pat
     assert (warning.severity, warning.code) == ("warning", "registered_other_region")
     assert "5303" not in warning.message and "Timor" not in warning.message
     assert Person.objects.filter(nik=NIK_F).count() == 2  # flagged, not merged across tenants
+
+
+def test_kpjs_that_belong_to_other_people_are_warnings_in_the_preview(tmp_path, kupang, ttu):
+    """Issue 13: a roster whose rows carried other people's KPJs previewed with "0 peringatan". Each KPJ
+    contradiction is a warning now (the row is still imported): held by someone else here (NIK masked),
+    or in another region (not named), on two NIKs of the file, or replacing the NIK's own KPJ."""
+    header = [*HEADER, "No KPJ"]
+    run(write_csv(tmp_path / "a.csv", [header, [*GOOD[0], "11111111111"]]), kupang)
+    elsewhere = [
+        "5303014107900003",
+        "Agustina Seran",
+        "01/07/1990",
+        "P",
+        "1000000",
+        "Desa Bokon",
+        "22222222222",
+    ]
+    run(write_csv(tmp_path / "t.csv", [header, elsewhere]), ttu)
+    rows = [
+        [*GOOD[1], "11111111111"],  # Maria's KPJ
+        ["5371012505900004", "Petrus Nahak", "25/05/1990", "L", "2500000", "Dinas Kesehatan", "22222222222"],
+        ["5371011206910005", "Yakobus Tefa", "12/06/1991", "L", "2500000", "Dinas Kesehatan", "33333333333"],
+        ["5371011306920006", "Paulus Kase", "13/06/1992", "L", "2500000", "Dinas Kesehatan", "33333333333"],
+        [*GOOD[0], "44444444444"],  # Maria again, with another KPJ
+    ]
+    batch = importer.preview(write_csv(tmp_path / "b.csv", [header, *rows]), filename="b.csv", region=kupang)
+    found = {(i.line, i.code): i for i in batch.issues.all()}
+    assert set(found) == {(2, "kpj_other_person"), (3, "kpj_other_region"), (4, "kpj_twice_in_file"),
+                          (5, "kpj_twice_in_file"), (6, "kpj_replaced")}  # fmt: skip
+    assert batch.warnings == 5 and all(
+        i.severity == "warning" and i.column == "No KPJ" for i in found.values()
+    )
+    assert (
+        "537101********01" in found[(2, "kpj_other_person")].message
+        and NIK_F not in found[(2, "kpj_other_person")].message
+    )
+    assert "5303" not in found[(3, "kpj_other_region")].message
+    assert "baris 5" in found[(4, "kpj_twice_in_file")].message
+    assert "KPJ 11111111111" in found[(6, "kpj_replaced")].message
+    assert "recorded for someone else" in found[(2, "kpj_other_person")].message_en
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""NIK parsing: compose/parse round trip (hypothesis), every reason, and the `payung nik check` CLI."""
+"""NIK parsing: compose/parse round trip and the century of the birth code (hypothesis), every reason, and
+the `payung nik check` CLI."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from payung.regions.catalog import DISTRICT, areas_above_village
@@ -59,6 +60,56 @@ def test_a_centenarian_born_on_29_february_reads_back_in_the_same_leap_year():
     assert info.valid and info.birth_date == dt.date(1928, 2, 29)
 
 
+# --- the century (decision 0016) ------------------------------------------------------------------------
+BIRTHS = st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31))
+SEXES = st.sampled_from([nik.MALE, nik.FEMALE])
+# From 2001 every code of a real date has a reading 0-100 years back (29/02/00 is 2000's; 1900 had none).
+REFERENCES = st.dates(dt.date(2001, 1, 1), dt.date(2099, 12, 31))
+
+
+@given(born=BIRTHS, sex=SEXES, on=REFERENCES)
+def test_a_recorded_date_agrees_with_its_own_code_whatever_the_century(born, sex, on):
+    info = nik.parse(nik.compose("537101", born, sex, 1), birth_date=born, sex=sex, today=on)
+    assert info.valid, info.reasons
+    assert info.birth_date == born
+
+
+@given(born=BIRTHS, other=BIRTHS, sex=SEXES, on=REFERENCES)
+def test_a_recorded_date_with_another_day_month_or_year_digits_disagrees(born, other, sex, on):
+    assume((other.day, other.month, other.year % 100) != (born.day, born.month, born.year % 100))
+    info = nik.parse(nik.compose("537101", born, sex, 1), birth_date=other, sex=sex, today=on)
+    assert [r.code for r in info.reasons] == ["birth_date_mismatch"]
+
+
+@given(born=BIRTHS, sex=SEXES, on=REFERENCES)
+def test_without_a_recorded_date_the_code_is_read_as_someone_0_to_100_years_old(born, sex, on):
+    decoded = nik.parse(nik.compose("537101", born, sex, 1), today=on).birth_date
+    assert decoded is not None and nik.BirthCode.read(f"{born:%d%m%y}").agrees(decoded)
+    assert 0 <= nik.age(decoded, on) <= 100
+
+
+@given(born=BIRTHS, sex=SEXES, on=REFERENCES)
+def test_an_age_under_15_or_over_100_is_a_warning_not_a_fault(born, sex, on):
+    info = nik.parse(nik.compose("537101", born, sex, 1), birth_date=born, sex=sex, today=on)
+    unusual = born <= on and not 15 <= nik.age(born, on) <= 100
+    assert [w.code for w in info.warnings] == (["age_unusual"] if unusual else [])
+    assert info.valid
+
+
+def test_a_1921_birth_agrees_with_code_080621_and_is_flagged_as_104_years_old():
+    info = nik.parse("5371010806210001", birth_date=dt.date(1921, 6, 8), today=TODAY)
+    assert info.valid and info.birth_date == dt.date(1921, 6, 8)
+    assert [w.text("en") for w in info.warnings] == [
+        "Aged 104 on 1 Jun 2026 (born 8 Jun 1921), outside the working ages of 15 to 100; "
+        "check the birth year."
+    ]
+
+
+def test_a_code_is_read_in_the_younger_century_when_both_fit():
+    assert nik.parse("5371010106260001", today=TODAY).birth_date == dt.date(2026, 6, 1)  # not 1926: 100
+    assert nik.parse("5371010206260001", today=TODAY).birth_date == dt.date(1926, 6, 2)  # 2026 is ahead
+
+
 VALID = nik.compose("537101", dt.date(1985, 4, 30), nik.FEMALE, 12)  # 5371017004850012
 
 # (raw NIK, recorded birth date, recorded sex) -> the reason codes parse must give, in order.
@@ -72,6 +123,7 @@ REASONS = {
     "sequence": ("5371017004850000", None, None),
     "birth_date_mismatch": (VALID, dt.date(1985, 4, 29), None),
     "sex_mismatch": (VALID, None, nik.MALE),
+    "age_unusual": (nik.compose("537101", dt.date(2016, 4, 30), nik.FEMALE, 12), None, None),  # a warning
 }
 
 
@@ -79,9 +131,10 @@ REASONS = {
 def test_every_reason_is_given_and_has_a_message_in_both_languages(code):
     raw, birth_date, sex = REASONS[code]
     info = nik.parse(raw, birth_date=birth_date, sex=sex, today=TODAY)
-    assert not info.valid
-    assert [r.code for r in info.reasons] == [code]
-    indonesian, english = info.reasons[0].text("id"), info.reasons[0].text("en")
+    found = info.reasons + info.warnings
+    assert info.valid == (code in nik.WARNINGS)
+    assert [r.code for r in found] == [code]
+    indonesian, english = found[0].text("id"), found[0].text("en")
     assert indonesian != english and "{" not in indonesian + english
 
 
@@ -126,7 +179,7 @@ def _check(*args: str) -> tuple[int, str]:
 def test_cli_prints_region_birth_date_and_sex_of_a_valid_nik():
     code, out = _check(VALID)
     assert code == 0
-    for text in ("SAH", "Nusa Tenggara Timur", "Kota Kupang", "1985-04-30", "perempuan"):
+    for text in ("SAH", "Nusa Tenggara Timur", "Kota Kupang", "30-04-1985", "perempuan"):
         assert text in out
 
 
@@ -144,6 +197,12 @@ def test_cli_json_in_english():
     assert code == 1 and data["valid"] is False
     assert data["reasons"] == [{"code": "sequence", "message": "The NIK sequence number cannot be 0000."}]
     assert (data["regency"], data["birth_date"], data["sex"]) == ("Kota Kupang", "1985-04-30", "P")
+
+
+def test_cli_shows_an_age_warning_and_still_exits_0():
+    code, out = _check("5371010806210001", "--birth-date", "1921-06-08")
+    assert code == 0
+    assert out.startswith("NIK 5371010806210001: SAH\n") and "Peringatan: Umur 1" in out
 
 
 def test_cli_rejects_a_malformed_birth_date_with_a_message():

@@ -278,6 +278,34 @@ def test_each_bad_row_gets_line_column_and_reason(tmp_path):
     assert "31/02/1985" in checked.issues.filter(pl.col("code") == "date_invalid").item(0, "message")
 
 
+# A man born 8 June 1921: the code 080621 names no century.
+NIK_1921 = "5371010806210001"
+
+
+def test_a_recorded_date_a_century_before_the_codes_reading_agrees_and_is_only_flagged(tmp_path):
+    rows = [
+        HEADER,
+        [NIK_1921, "Petrus", "08/06/1921", "L", "1", "X"],  # 2 agrees; 104 years old
+        ["5371010806210002", "Paulus", "09/06/1921", "L", "1", "X"],  # 3 the day differs
+        ["5371010806210003", "Andreas", "08/06/1922", "L", "1", "X"],  # 4 the year's digits differ
+        ["5371011506150004", "Yosef", "15/06/2015", "L", "1", "X"],  # 5 agrees; 10 years old
+    ]
+    checked = check(write_csv(tmp_path / "r.csv", rows))
+    assert checked.rows.get_column("birth_date").to_list() == [dt.date(1921, 6, 8), dt.date(2015, 6, 15)]
+    assert {line: codes(checked, line) for line in (2, 3, 4, 5)} == {
+        2: ["age_unusual"], 3: ["birth_date_mismatch", "age_unusual"],
+        4: ["birth_date_mismatch", "age_unusual"], 5: ["age_unusual"],
+    }  # fmt: skip
+    assert checked.rejected == 2
+    warning = checked.issues.filter(pl.col(roster.LINE) == 2).row(0, named=True)
+    assert (warning["severity"], warning["column"]) == ("warning", "Tanggal Lahir")
+    assert warning["message"] == (
+        "Umur 104 tahun pada 15-01-2026 (lahir 08-06-1921) di luar umur kerja 15 sampai 100 tahun; "
+        "periksa tahun lahirnya."
+    )
+    assert "(08-06-2021) berbeda" in checked.issues.filter(pl.col(roster.LINE) == 3).item(0, "message")
+
+
 def test_messages_in_english(tmp_path):
     path = write_csv(tmp_path / "r.csv", [HEADER, ["123", "", "30/04/1985", "P", "1", "X"]])
     messages = (
@@ -334,7 +362,8 @@ NIK_TEXT = st.one_of(
     )
 )
 def test_vectorised_nik_rules_equal_nik_parse(rows):
-    """The bulk path (polars over a column) and the single path (nik.parse) give the same reasons."""
+    """The bulk path (polars over a column) and the single path (nik.parse) give the same reasons and
+    warnings."""
     frame = pl.DataFrame(
         {
             "c0": [r[0] for r in rows],
@@ -348,7 +377,8 @@ def test_vectorised_nik_rules_equal_nik_parse(rows):
                          {"nik": 0, "name": 1, "birth_date": 2, "sex": 3, "unit_name": 4})  # fmt: skip
     issues = roster.validate(sheet, today=TODAY).issues.filter(pl.col("code") != "duplicate_in_file")
     for line, (text, born, sex) in enumerate(rows, start=2):  # header on line 1
-        expected = [r.code for r in niks.parse(text, born, sex, today=TODAY).reasons]
+        info = niks.parse(text, born, sex, today=TODAY)
+        expected = [r.code for r in info.reasons + info.warnings]
         assert issues.filter(pl.col(roster.LINE) == line).get_column("code").to_list() == expected, text
 
 

@@ -175,7 +175,7 @@ def test_cli_quote_json_gives_integer_rupiah_per_program_and_the_rules_used():
 def test_cli_quote_refuses_bad_input_in_the_chosen_language():
     with pytest.raises(CommandError, match="kelompok risiko"):
         run("contributions", "quote", "--category", "pu", "--wage", "1000000", "--programs", "jkk")
-    with pytest.raises(CommandError, match="No rule pu.jp.employer on 2014-01-01"):
+    with pytest.raises(CommandError, match="No rule pu.jp.employer on 1 Jan 2014"):
         run(
             "contributions",
             "quote",

@@ -72,11 +72,17 @@ def test_error_file_download_is_an_audited_export(client, login, world):
     assert AuditEvent.objects.filter(action="export", region_code="5371").exists()
 
 
-def test_history_shows_hash_prefix_and_hides_other_regions(client, login, world):
+def test_history_names_files_without_their_hash_and_hides_other_regions(client, login, world):
+    """An operator knows a file by its name and time; the SHA-256 is for IT (API, audit), not the page."""
     login("kupang")
-    page = client.get(reverse("import_history")).content.decode()
-    assert world.kupang.batch.filename in page and world.kupang.batch.sha256[:12] in page
-    assert world.ttu.batch.filename not in page
+    batch = world.kupang.batch
+    for page in (
+        client.get(reverse(name, args=args)).content.decode()
+        for name, args in (("import_history", []), ("import", [batch.pk]), ("home", []))
+    ):
+        assert batch.filename in page
+        assert batch.sha256[:12] not in page and "hash" not in page.lower()
+    assert world.ttu.batch.filename not in client.get(reverse("import_history")).content.decode()
 
 
 def test_other_regions_batch_is_404_everywhere(client, login, world):

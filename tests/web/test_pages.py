@@ -2,7 +2,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from payung.web.templatetags.payung import angka, rupiah
+from payung.web.templatetags.payung import angka, money, rupiah
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -51,8 +51,10 @@ def test_language_switch_shows_english(client, login, world):
 
 def test_numbers_the_indonesian_way():
     with translation.override("id"):
-        assert (angka(1234567), rupiah(2500000)) == ("1.234.567", "Rp 2.500.000")
-        assert (rupiah(-39960), rupiah(0), rupiah(None)) == ("-Rp 39.960", "Rp 0", "")
+        assert (angka(1234567), money(2500000)) == ("1.234.567", "Rp 2.500.000")
+        assert (money(-39960), money(0), money(None)) == ("-Rp 39.960", "Rp 0", "")
+        # In a page an amount is one unbreakable piece; None stays empty for |default.
+        assert (rupiah(2500000), rupiah(None)) == ('<span class="money">Rp 2.500.000</span>', "")
     with translation.override("en"):
         assert angka(1234567) == "1,234,567"
 

@@ -149,7 +149,7 @@ def test_change_status_requires_a_reason_then_records_it(client, login, world):
     person.refresh_from_db()
     assert person.status == "ended"
     page = html(client.get(reverse("person", args=[person.pk])))
-    assert "Kontrak habis" in page and "31 Jan 2025" in page
+    assert "Kontrak habis" in page and "31-01-2025" in page
 
 
 def test_search_finds_a_misspelt_name_and_a_nik_prefix_in_scope_only(client, login, world):

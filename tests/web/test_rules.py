@@ -14,7 +14,7 @@ def test_rules_page_shows_the_value_in_force_on_the_chosen_day_with_its_source(c
     login("kupang")
     page = client.get("/aturan/", {"on": "15/05/2023"}).content.decode()
     assert "9.559.600" in page and "PP 45/2015" in page and "2.123.994" in page  # NTT's floor for Kupang
-    in_force = ">Rp {}</td>"
+    in_force = '<span class="money">Rp {}</span></td>'
     before_march = client.get("/aturan/", {"on": "29/02/2024"}).content.decode()
     assert in_force.format("9.559.600") in before_march and in_force.format("10.042.300") not in before_march
     assert "Tambah versi" not in page

@@ -24,12 +24,15 @@ from collections.abc import Callable
 
 from django.core.management import CommandError
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from payung import formats
 from payung.accounts import scope
 from payung.accounts.models import User
 from payung.regions.models import Region
 from payung.registry.models import Unit
+from payung.registry.services import ValidationFailed
 
 ENV_USER = "PAYUNG_USER"
 
@@ -65,9 +68,35 @@ def iso_date(text: str) -> dt.date:
         ) from None
 
 
+def day(value: object) -> str:
+    """A date in a command's text output, in the one date style (payung.formats); JSON output stays ISO."""
+    return formats.format_date(value, get_language())
+
+
+def rupiah(text: str) -> int:
+    """An argparse type: whole rupiah as people write them (2.500.000, 2_500_000, 2500000)."""
+    cleaned = text.replace(".", "").replace("_", "").strip()
+    if not cleaned.lstrip("-").isdigit():
+        raise CommandError(_("Jumlah harus bilangan bulat rupiah, bukan %(text)s.") % {"text": text})
+    return int(cleaned)
+
+
+def add_amount_arguments(parser) -> None:
+    """``--wage N`` (a wage earner's monthly wage) or ``--income N`` (a non-wage earner's declared income),
+    exactly one, in whole rupiah: what the contribution and benefit quotes start from."""
+    amount = parser.add_mutually_exclusive_group(required=True)
+    amount.add_argument("--wage", type=rupiah, help=_("Upah sebulan (PU), rupiah."))
+    amount.add_argument("--income", type=rupiah, help=_("Penghasilan sebulan yang dilaporkan (BPU), rupiah."))
+
+
 def not_found(what: str, key: object) -> CommandError:
     """The one answer for a missing object and for one outside the user's scope."""
     return CommandError(_("%(what)s %(key)s tidak ditemukan.") % {"what": what, "key": key})
+
+
+def failed(error: ValidationFailed) -> CommandError:
+    """A service's refusal (its messages, field by field) as the command's one error."""
+    return CommandError(" ".join(str(m) for messages in error.errors.values() for m in messages))
 
 
 def visible(user: User | None, queryset: QuerySet, scoper: Callable = scope.scoped) -> QuerySet:

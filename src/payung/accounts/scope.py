@@ -103,6 +103,7 @@ def get_or_404(queryset: QuerySet, **lookup):
 
 
 def tenant_of(user):
-    """The kab/kota a user writes into; None for province monitors and global admins (they only read)."""
-    region = user.region
+    """The kab/kota a user writes into: their own; for a national admin (no region) the one they chose to
+    work in on the web (``acting_region``, payung.web.acting), else None; None for province monitors."""
+    region = user.region if user.region_id else getattr(user, "acting_region", None)
     return region if region is not None and region.is_tenant else None

@@ -12,11 +12,15 @@ from django.contrib.auth.decorators import login_required
 from ninja import NinjaAPI, Swagger
 
 from payung.api import (
+    benefits,
     bills,
+    budget,
+    claims,
     coverage,
     duplicates,
     errors,
     imports,
+    monitoring,
     nik,
     payments,
     people,
@@ -40,5 +44,20 @@ api = NinjaAPI(
     docs_decorator=login_required,
 )
 errors.install(api)
-for module in (people, imports, duplicates, nik, regions, rules, coverage, bills, payments, reconcile):
+for module in (
+    people,
+    imports,
+    duplicates,
+    nik,
+    regions,
+    rules,
+    coverage,
+    bills,
+    payments,
+    reconcile,
+    claims,
+    benefits,
+    budget,
+    monitoring,
+):
     api.add_router("", module.router)

@@ -130,6 +130,7 @@ class ReplyProblem(Schema):
 class ReplyOut(Schema):
     registered: int
     rejected: int
+    conflicts: int = Field(0, description="KPJ berbeda dari registri: menunggu keputusan, tidak ditimpa")
     problems: list[ReplyProblem]
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from payung.accounts import scope
 from payung.api.schemas import Problem
-from payung.contributions import arrears
+from payung.contributions import arrears, ledger
 from payung.contributions.models import Bill
 from payung.contributions.payments import PaymentData, record_payment, visible_bills
 from payung.coverage.models import Agreement
@@ -50,7 +50,7 @@ class BillPayments(Schema):
     total: int
     paid: int
     outstanding: int
-    status: str = Field(description="paid, partial, unpaid atau overdue")
+    status: str = Field(description="paid, partial, unpaid, overdue atau credit (koreksi melebihi tagihan)")
     fine: int = Field(description="Denda keterlambatan hari ini (0 bila PKS tidak memberlakukannya)")
     payments: list[PaymentOut]
 
@@ -236,7 +236,7 @@ def list_arrears(request, query: Query[ArrearsQuery]):
 )
 def person_ledger(request, person_id: int):
     person = scope.get_or_404(scope.people(request.auth), pk=person_id)
-    rows = arrears.ledger(person)
+    rows = ledger.ledger(person)
     billed, paid = sum(r.amount for r in rows), sum(r.covered for r in rows)
     return {
         "person_id": person.pk,

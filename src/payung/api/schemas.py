@@ -265,6 +265,7 @@ class NikCheckOut(Schema):
     nik: str
     valid: bool
     reasons: list[NikReason]
+    warnings: list[NikReason]  # the NIK is still valid, e.g. an age outside 15-100 years
     province: str | None
     regency: str | None
     district: str | None

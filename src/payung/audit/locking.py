@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from payung import formats
 from payung.audit.models import AuditEvent
 
 
@@ -29,7 +31,7 @@ class Conflict(Exception):
             return _("Data ini sudah diubah orang lain setelah Anda membukanya.")
         return _("Data ini sudah diubah oleh %(who)s pada %(when)s setelah Anda membukanya.") % {
             "who": actor.get_full_name() or actor.get_username(),
-            "when": timezone.localtime(self.event.at).strftime("%d/%m/%Y %H:%M"),
+            "when": formats.format_datetime(timezone.localtime(self.event.at), get_language()),
         }
 
     def for_form(self) -> str:

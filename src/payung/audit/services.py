@@ -17,8 +17,14 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
+def difference(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The keys whose values changed, before and after (both empty: nothing changed, nothing to write)."""
+    changed = [k for k in after if after[k] != before.get(k)]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -22,8 +22,9 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Win
 from django.db.models.functions import Coalesce, Collate, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from payung.contributions import settled
 from payung.contributions.calculator import share
-from payung.contributions.models import Bill, BillLine, LineKind, Payment
+from payung.contributions.models import Bill, BillLine, Payment
 from payung.rules import queries as rule_queries
 from payung.rules.book import RuleBook
 
@@ -35,6 +36,7 @@ STATUS_LABELS = {
     "partial": _("Sebagian"),
     "unpaid": _("Belum dibayar"),
     "overdue": _("Lewat jatuh tempo"),
+    "credit": _("Kredit"),
 }
 
 
@@ -55,7 +57,11 @@ def outstanding(bill: Bill, on: dt.date | None = None) -> int:
 
 
 def status(total: int, paid_amount: int, due_date: dt.date, on: dt.date) -> str:
-    """'paid', 'overdue' (something unpaid after the due date), 'partial' or 'unpaid'."""
+    """'paid', 'overdue' (something unpaid after the due date), 'partial' or 'unpaid'; 'credit' for a bill
+    whose corrections exceed its month (below zero): nothing to pay, BPJS owes the difference back, and it
+    is never shown as paid (decision 0020, bills without cover)."""
+    if total < 0:
+        return "credit"
     if paid_amount >= total:
         return "paid"
     if on > due_date:
@@ -232,65 +238,6 @@ def allocation(bill: Bill, on: dt.date | None = None, ids: Iterable[int] | None 
     return {pk: covered(total, running, bill_paid) for pk, total, running, bill_paid in rows}
 
 
-# ------------------------------------------------------------------------------------------ ledger
-@dataclass(frozen=True)
-class LedgerRow:
-    line_id: int
-    bill_id: int
-    bill_period: dt.date
-    agreement: str
-    month: dt.date  # the month paid for
-    program: str
-    kind: str
-    unit_name: str
-    amount: int
-    covered: int
-    status: str
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
-
-    @property
-    def is_adjustment(self) -> bool:
-        return self.kind == LineKind.ADJUSTMENT
-
-
-def ledger(person, on: dt.date | None = None) -> list[LedgerRow]:
-    """Every bill line of ``person``, newest month first, with what the bills' payments cover of each."""
-    bill_ids = BillLine.objects.filter(person_id=person.pk).values("bill_id")
-    lines = BillLine.objects.filter(bill_id__in=bill_ids)
-    columns = ["id", "bill_id", "period", "program", "kind", "unit_name", "total", "running", "bill_paid"]
-    rows = _select(_allocated(lines, on).values(*columns, "person_id"), columns, "WHERE a.person_id = %s",
-                   [person.pk])  # fmt: skip
-    bills = {
-        b.pk: b for b in Bill.objects.filter(pk__in={r[1] for r in rows}).select_related("agreement").only(
-            "period", "agreement__number"
-        )
-    }  # fmt: skip
-    found = []
-    for pk, bill_id, month, program, kind, unit_name, total, running, bill_paid in rows:
-        share_covered = covered(total, running, bill_paid)
-        bill = bills[bill_id]
-        found.append(
-            LedgerRow(
-                line_id=pk,
-                bill_id=bill_id,
-                bill_period=bill.period,
-                agreement=bill.agreement.number,
-                month=_as_date(month),
-                program=program,
-                kind=kind,
-                unit_name=unit_name,
-                amount=total,
-                covered=share_covered,
-                status=line_status(total, share_covered),
-            )
-        )
-    found.sort(key=lambda r: (r.month, r.bill_period, r.program, r.line_id), reverse=True)
-    return found
-
-
 def _as_date(value) -> dt.date:
     """Raw SQL on SQLite gives dates back as text."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
@@ -329,9 +276,15 @@ def lapsed(agreement, on: dt.date, *, book: RuleBook | None = None) -> list[Laps
     needed = lapse_months(book or rule_queries.book(), agreement, on)
     if not needed:
         return []
-    lines = BillLine.objects.filter(
-        bill__agreement_id=agreement.pk, bill__due_date__lt=on, person__isnull=False
-    )
+    # Only bills not wholly paid can hold an unpaid month (contributions.settled), and only a run of
+    # ``needed`` consecutive such months can lapse anyone: checked from the bills before any line is read.
+    due = Bill.objects.filter(agreement_id=agreement.pk, due_date__lt=on).values_list("pk", "period")
+    state = settled.states([pk for pk, _ in due], on)
+    open_bills = {pk: period for pk, period in due if not state[pk].wholly}
+    months = set(open_bills.values()).union(*(state[pk].adjusted for pk in open_bills))
+    if _longest_run(months) < needed:
+        return []
+    lines = BillLine.objects.filter(bill_id__in=list(open_bills), person__isnull=False)
     allocated = (
         _allocated(lines, on)
         .annotate(month_index=ExtractYear("period") * 12 + ExtractMonth("period"))
@@ -356,6 +309,16 @@ def lapsed(agreement, on: dt.date, *, book: RuleBook | None = None) -> list[Laps
         if best is None or (count, last) > (best[2], best[1]):
             runs[person_id] = (first, last, count)
     return _named(agreement, runs)
+
+
+def _longest_run(months: set[dt.date]) -> int:
+    """The most consecutive calendar months among ``months``."""
+    indexes = sorted({_as_date(m).year * 12 + _as_date(m).month for m in months})
+    best = run = 0
+    for i, index in enumerate(indexes):
+        run = run + 1 if i and index == indexes[i - 1] + 1 else 1
+        best = max(best, run)
+    return best
 
 
 def _named(agreement, runs: dict[int, tuple[int, int, int]]) -> list[LapsedPerson]:

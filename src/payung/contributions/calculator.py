@@ -19,10 +19,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from payung import formats
 from payung.rules.book import RuleBook, RuleMissing, Version
 
 CATEGORIES = ("pu", "bpu")
-PROGRAMS = {"pu": ("JKK", "JKM", "JHT", "JP", "JKP", "JKN"), "bpu": ("JKK", "JKM", "JHT")}
+PROGRAMS = {"pu": ("JKK", "JKM", "JHT", "JP", "JKP", "JKN"), "bpu": ("JKK", "JKM", "JHT", "JKN")}
+BPU_FLAT = ("JKM", "JKN")  # BPU programs with a flat monthly amount (JKN: class III paid for by the Pemda)
 PAYERS = ("employer", "worker", "government")
 JKK_CLASSES = range(1, 6)
 MAX_AMOUNT = 10**12  # Rp 1 trillion a month is a typo, not a wage
@@ -44,23 +46,25 @@ MESSAGES = {
 
 
 class QuoteError(ValueError):
-    """Bad input for a quote: a code, its parameters, and the message in Indonesian or English."""
+    """Bad input for a quote: a code, its parameters, and the message in Indonesian or English (from the
+    class's ``MESSAGES``: code -> (Indonesian, English), with ``rule_missing`` and ``since``)."""
+
+    MESSAGES = MESSAGES
 
     def __init__(self, code: str, **params: Any):
         super().__init__(code, params)
         self.code, self.params = code, params
 
     def text(self, lang: str = "id") -> str:
-        params = dict(self.params)
+        params = {key: formats.shown(value, lang) for key, value in self.params.items()}
         if self.code == "rule_missing":
             first = params.pop("first", None)
-            params["since"] = _message("since", lang) % {"first": first} if first else ""
-        return _message(self.code, lang) % params
+            params["since"] = self._message("since", lang) % {"first": first} if first else ""
+        return self._message(self.code, lang) % params
 
-
-def _message(code: str, lang: str) -> str:
-    indonesian, english = MESSAGES[code]
-    return english if lang.startswith("en") else indonesian
+    def _message(self, code: str, lang: str) -> str:
+        indonesian, english = self.MESSAGES[code]
+        return english if lang.startswith("en") else indonesian
 
 
 # ------------------------------------------------------------------------------------------ rounding
@@ -162,8 +166,7 @@ def formula(
         except RuleMissing as missing:
             if not required:  # a cap, floor or minimum that does not apply (yet) on that date
                 return None
-            first = missing.first and missing.first.isoformat()
-            raise QuoteError("rule_missing", key=missing.key, on=on.isoformat(), first=first) from None
+            raise QuoteError("rule_missing", key=missing.key, on=on, first=missing.first) from None
         used.append(version)
         return version.value
 
@@ -178,7 +181,7 @@ def formula(
 def _terms(category: str, program: str, jkk_class: int | None, value, rupiah):
     """Which parameters make up each program's formula (their keys are '<category>.<program>.<name>')."""
     if category == "bpu":
-        if program == "JKM":
+        if program in BPU_FLAT:
             return {"worker": Term(flat=int(value("flat")))}, None, None
         if program == "JKK":
             return {"worker": Term(value("rate"), minimum=rupiah("minimum") or 0)}, None, None

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import polars as pl
 from django.db import connection
+from django.utils import timezone
 
 from payung.audit.services import record
-from payung.contributions.billing import MONTHS, month_label
 from payung.contributions.calculator import PROGRAMS
 from payung.contributions.models import Bill, BillLine, LineKind
-from payung.files import xlsx
+from payung.files import letters, xlsx
+from payung.files.letters import count, latin, long_date, rupiah, terbilang
+from payung.formats import format_month
 
 EXCEL_ROWS = 1_000_000  # per "Per orang" sheet: Excel stops at 1,048,576 rows
 RUPIAH = "#,##0"
@@ -119,16 +121,16 @@ def _summary(book, styles, bill: Bill, lines: pl.DataFrame) -> None:
         ("PKS", agreement.number),
         ("Pemda", agreement.pemda_party),
         ("BPJS", agreement.bpjs_branch),
-        ("Masa berlaku PKS", f"{_long_date(agreement.valid_from)} s.d. {_long_date(agreement.valid_to)}"),
-        ("Bulan tagihan", month_label(bill.period)),
-        ("Jatuh tempo", _long_date(bill.due_date)),
+        ("Masa berlaku PKS", f"{long_date(agreement.valid_from)} s.d. {long_date(agreement.valid_to)}"),
+        ("Bulan tagihan", format_month(bill.period)),
+        ("Jatuh tempo", long_date(bill.due_date)),
         ("Sumber dana", agreement.get_funding_source_display()),
         ("Kode rekening", agreement.budget_account or "-"),
         ("Jumlah orang", bill.people),
         ("Jumlah baris", bill.line_count),
         ("Nomor tagihan", bill.pk),
     ]
-    sheet.write(0, 0, f"Tagihan iuran {month_label(bill.period)} - {agreement.pemda_party}", styles["title"])
+    sheet.write(0, 0, f"Tagihan iuran {format_month(bill.period)} - {agreement.pemda_party}", styles["title"])
     sheet.set_column(0, 0, 44)
     for row, (label, value) in enumerate(facts, start=2):
         sheet.write(row, 0, label, styles["bold"])
@@ -213,39 +215,26 @@ def cover_letter_pdf(bill: Bill, path: Path | str) -> Path:
     agreement, region = bill.agreement, bill.region
     programs = by_program(bill_lines(bill))
     pdf = FPDF(format="A4")
-    pdf.set_margins(22, 18, 22)
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 7, _latin(agreement.pemda_party.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.cell(0, 5, _latin(f"Wilayah {region.name} ({region.dotted_code})"), align="C",
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.line(22, pdf.get_y() + 1, 188, pdf.get_y() + 1)
-    pdf.ln(5)
-    pdf.set_font("Helvetica", "", 10.5)
-    place = region.name.removeprefix("Kota ").removeprefix("Kabupaten ").removeprefix("Kab. ")
-    pdf.cell(0, 5.5, _latin(f"{place}, {_long_date(bill.generated_at.date())}"), align="R",
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    month = month_label(bill.period)
+    letters.letterhead(pdf, agreement.pemda_party, region, timezone.localdate(bill.generated_at))
+    month = format_month(bill.period)
     for label, value in (
         ("Nomor", f"......../TAG-{bill.pk}/{bill.period:%Y}"),
         ("Lampiran", "1 (satu) berkas rincian per orang (XLSX)"),
         ("Perihal", f"Tagihan iuran jaminan sosial bulan {month}"),
     ):
         pdf.cell(24, 5.5, label)
-        pdf.cell(0, 5.5, _latin(f": {value}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5.5, latin(f": {value}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.multi_cell(0, 5.5, _latin(f"Kepada Yth.\nKepala {agreement.bpjs_branch}\ndi tempat"))
+    pdf.multi_cell(0, 5.5, latin(f"Kepada Yth.\nKepala {agreement.bpjs_branch}\ndi tempat"))
     pdf.ln(3)
     names = ", ".join(row["program"] for row in programs)
     intro = (
         f"Dengan hormat,\n\nBerdasarkan Perjanjian Kerja Sama Nomor {agreement.number} tanggal "
-        f"{_long_date(agreement.signed_on)} (berlaku {_long_date(agreement.valid_from)} s.d. "
-        f"{_long_date(agreement.valid_to)}), bersama ini kami sampaikan tagihan iuran program {names} "
-        f"bulan {month} untuk {_count(bill.people)} orang peserta, dengan rincian sebagai berikut:"
+        f"{long_date(agreement.signed_on)} (berlaku {long_date(agreement.valid_from)} s.d. "
+        f"{long_date(agreement.valid_to)}), bersama ini kami sampaikan tagihan iuran program {names} "
+        f"bulan {month} untuk {count(bill.people)} orang peserta, dengan rincian sebagai berikut:"
     )
-    pdf.multi_cell(0, 5.5, _latin(intro))
+    pdf.multi_cell(0, 5.5, latin(intro))
     pdf.ln(3)
     _program_table(pdf, programs, bill)
     pdf.ln(3)
@@ -253,22 +242,16 @@ def cover_letter_pdf(bill: Bill, path: Path | str) -> Path:
         f"Terbilang: {terbilang(bill.total)} rupiah.\n\n"
         f"Iuran dibayar dari {agreement.get_funding_source_display()}"
         + (f", kode rekening {agreement.budget_account}" if agreement.budget_account else "")
-        + f", paling lambat tanggal {_long_date(bill.due_date)}. Rincian per unit dan per orang "
+        + f", paling lambat tanggal {long_date(bill.due_date)}. Rincian per unit dan per orang "
         "terlampir. Perubahan data sesudah tagihan ini dibuat akan diperhitungkan sebagai koreksi pada "
         "tagihan bulan berikutnya.\n\nDemikian kami sampaikan; atas kerja samanya kami ucapkan terima kasih."
     )
-    pdf.multi_cell(0, 5.5, _latin(closing))
-    pdf.ln(10)
-    pdf.set_x(118)
-    signer = f"a.n. {agreement.pemda_party}\nKepala Perangkat Daerah\nPengelola Keuangan"
-    pdf.multi_cell(70, 5.5, _latin(signer), align="C")
-    pdf.ln(18)
-    pdf.set_x(118)
-    pdf.multi_cell(70, 5.5, "(.................................................)\nNIP.", align="C")
+    pdf.multi_cell(0, 5.5, latin(closing))
+    letters.signature(pdf, f"a.n. {agreement.pemda_party}\nKepala Perangkat Daerah\nPengelola Keuangan")
     pdf.set_y(-16)
     pdf.set_font("Helvetica", "I", 7.5)
-    footer = f"Dibuat dengan Payung - tagihan #{bill.pk}, {_count(bill.line_count)} baris"
-    pdf.cell(0, 4, _latin(footer), align="C")
+    footer = f"Dibuat dengan Payung - tagihan #{bill.pk}, {count(bill.line_count)} baris"
+    pdf.cell(0, 4, latin(footer), align="C")
     pdf.output(str(path))
     return path
 
@@ -276,12 +259,7 @@ def cover_letter_pdf(bill: Bill, path: Path | str) -> Path:
 def _program_table(pdf, programs: list[dict], bill: Bill) -> None:
     widths = (34, 34, 30, 34, 34)
     headers = ("Program", "Pemberi kerja", "Pekerja", "Termasuk koreksi", "Jumlah")
-    pdf.set_font("Helvetica", "B", 9.5)
-    pdf.set_fill_color(232, 238, 244)
-    for width, header in zip(widths, headers, strict=True):
-        pdf.cell(width, 7, header, border=1, align="C", fill=True)
-    pdf.ln()
-    pdf.set_font("Helvetica", "", 9.5)
+    letters.table_head(pdf, widths, headers, 9.5)
     rows = [(r["program"], r["employer"], r["worker"], r["adjustments"], r["total"]) for r in programs]
     for index, row in enumerate(
         [*rows, ("Jumlah", bill.employer, bill.worker, bill.adjustments, bill.total)]
@@ -293,54 +271,3 @@ def _program_table(pdf, programs: list[dict], bill: Bill) -> None:
             pdf.cell(width, 6.5, rupiah(value), border=1, align="R")
         pdf.ln()
     pdf.set_font("Helvetica", "", 10.5)
-
-
-def rupiah(amount: int) -> str:
-    """'Rp 1.234.567' (Indonesian thousands separator); negative as '-Rp 1.000'."""
-    text = f"Rp {abs(amount):,}".replace(",", ".")
-    return f"-{text}" if amount < 0 else text
-
-
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS['id'][day.month - 1]} {day.year}"
-
-
-def _latin(text: str) -> str:
-    """The PDF's core font is Latin-1: anything else becomes '?' instead of failing the export."""
-    return text.replace("\u2013", "-").replace("\u2014", "-").encode("latin-1", "replace").decode("latin-1")
-
-
-_ONES = ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh",
-         "sebelas"]  # fmt: skip
-_SCALES = [(10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (1000, "ribu")]
-
-
-def terbilang(amount: int) -> str:
-    """An amount in Indonesian words, as letters and receipts spell it: 16800 -> 'enam belas ribu
-    delapan ratus'."""
-    if amount < 0:
-        return "minus " + terbilang(-amount)
-    if amount == 0:
-        return "nol"
-    return " ".join(_words(amount).split())
-
-
-def _words(n: int) -> str:
-    if n < 12:
-        return _ONES[n]
-    if n < 20:
-        return f"{_ONES[n - 10]} belas"
-    if n < 100:
-        return f"{_ONES[n // 10]} puluh {_words(n % 10)}"
-    if n < 1000:
-        head = "seratus" if n // 100 == 1 else f"{_ONES[n // 100]} ratus"
-        return f"{head} {_words(n % 100)}"
-    for size, name in _SCALES:
-        if n >= size:
-            head = "seribu" if size == 1000 and n // size == 1 else f"{_words(n // size)} {name}"
-            return f"{head} {_words(n % size)}"
-    raise AssertionError(n)

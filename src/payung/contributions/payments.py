@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from django.db import transaction
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from payung import formats
 from payung.accounts import scope
 from payung.audit.services import record, snapshot
 from payung.contributions import arrears
@@ -40,8 +39,7 @@ def visible_bills(user, queryset=None):
 
 def rupiah(amount: int) -> str:
     """Rp 1.234.567 (Indonesian) or Rp 1,234,567 (English), for messages."""
-    lang = "en" if (translation.get_language() or "id").startswith("en") else "id"
-    return f"Rp {format_decimal(amount, locale=lang)}"
+    return formats.format_rupiah(amount, translation.get_language())
 
 
 def _errors(bill: Bill, data: PaymentData, due: int, today: dt.date) -> dict[str, list[str]]:
@@ -58,7 +56,7 @@ def _errors(bill: Bill, data: PaymentData, due: int, today: dt.date) -> dict[str
     elif data.paid_on > today:
         errors["paid_on"] = [_("Tanggal bayar tidak boleh di masa depan.")]
     elif data.paid_on < bill.period:
-        month = date_format(bill.period, "F Y")
+        month = formats.format_month(bill.period, translation.get_language())
         errors["paid_on"] = [
             _("Tanggal bayar tidak boleh sebelum bulan tagihan (%(month)s).") % {"month": month}
         ]

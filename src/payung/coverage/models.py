@@ -106,11 +106,13 @@ class RegistrationEntry(models.Model):
         SENT = "sent", _("Dikirim")
         REGISTERED = "registered", _("Terdaftar")
         REJECTED = "rejected", _("Ditolak BPJS")
+        # BPJS answered a KPJ other than the one the registry holds: a review item (coverage.kpj_review).
+        CONFLICT = "conflict", _("KPJ berbeda, perlu diperiksa")
 
     batch = models.ForeignKey(RegistrationBatch, on_delete=models.CASCADE, related_name="entries")
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
-    kpj = models.CharField(max_length=11, blank=True)
+    kpj = models.CharField(max_length=11, blank=True)  # as BPJS answered it
     note = models.TextField(blank=True)  # BPJS's reason when rejected
 
     class Meta:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from payung.accounts import scope
 from payung.coverage.models import Agreement, Membership, RegistrationBatch
@@ -70,6 +72,42 @@ def expiring(queryset: QuerySet[Agreement], today: dt.date) -> list[tuple[Agreem
         valid_from__lte=today, valid_to__gte=today, valid_to__lte=today + dt.timedelta(WARN_DAYS[0])
     )
     return [(a, (a.valid_to - today).days) for a in soon.order_by("valid_to", "number")]
+
+
+@dataclass(frozen=True)
+class CoverEnd:
+    """The day the last person covered under an agreement loses cover: the agreement's end, or earlier
+    when every membership ends before it (contracts ending, deaths, people leaving)."""
+
+    agreement: Agreement
+    last_day: dt.date  # the last day anyone is covered (inclusive)
+    days_left: int  # from today; below 0: nobody has been covered since the day after last_day
+    by_agreement: bool  # the agreement itself ends then (else its people's periods do)
+
+    @property
+    def level(self) -> int:
+        """90 or 30 (the warning due), 0 when nobody is covered any more."""
+        return 0 if self.days_left < 0 else min(d for d in WARN_DAYS if self.days_left <= d)
+
+
+def cover_ends(user, queryset: QuerySet[Agreement], today: dt.date) -> dict[int, CoverEnd]:
+    """Agreement id -> CoverEnd, for the agreements valid today whose last covered person loses cover
+    within 90 days, or already has (decision 0020, bills without cover). Without memberships the
+    agreement's end counts; memberships are those of the people the user may see. One query."""
+    seen = _seen_people(user, "memberships__person")
+    last_end = Coalesce("memberships__end", F("valid_to"))
+    rows = (
+        queryset.filter(valid_from__lte=today, valid_to__gte=today)
+        .order_by()
+        .annotate(last_end=Max(last_end, filter=seen))
+    )
+    found = {}
+    for agreement in rows:
+        last = min(agreement.valid_to, agreement.last_end or agreement.valid_to)
+        days = (last - today).days
+        if days <= WARN_DAYS[0]:
+            found[agreement.pk] = CoverEnd(agreement, last, days, last == agreement.valid_to)
+    return found
 
 
 def warning_level(days_left: int | None) -> int | None:

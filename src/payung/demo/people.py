@@ -104,9 +104,12 @@ def generate(
     scale: float = 1.0,
     seed: int = DEFAULT_SEED,
     villages: Sequence[tuple[str, str]] | None = None,
+    profile: str | None = None,
 ) -> Demo:
-    """Units and people of ``region_code`` (one of PROFILES); ``villages`` default to the catalogue's."""
-    if region_code not in PROFILES:
+    """Units and people of ``region_code`` (one of PROFILES, or any kab/kota drawn like ``profile``, one
+    of them: the province's other districts); ``villages`` default to the catalogue's."""
+    profile = profile or region_code
+    if profile not in PROFILES:
         raise ValueError(f"no demo profile for region {region_code}; choose from {', '.join(PROFILES)}")
     if scale < 0:
         raise ValueError("scale cannot be negative")
@@ -114,10 +117,10 @@ def generate(
     if not villages:
         raise ValueError(f"region {region_code} has no desa/kelurahan")
     rng = random.Random(f"{seed}:{region_code}:slots")
-    slots = (slot_tables.kupang if region_code == KUPANG else slot_tables.ttu)(rng, villages)
+    slots = (slot_tables.kupang if profile == KUPANG else slot_tables.ttu)(rng, villages)
     units = _units(slots)
     chosen = _scale(slots, scale, rng)
-    people = _people(chosen, region_code, villages, Draw(f"{seed}:{region_code}:people"))
+    people = _people(chosen, region_code, villages, Draw(f"{seed}:{region_code}:people"), profile)
     return Demo(region_code, units, people)
 
 
@@ -161,9 +164,10 @@ def _faker_pools() -> dict[str, tuple[str, ...]]:
 
 
 def _people(
-    slots: pl.DataFrame, region: str, villages: Sequence[tuple[str, str]], draw: Draw
+    slots: pl.DataFrame, region: str, villages: Sequence[tuple[str, str]], draw: Draw, profile: str = ""
 ) -> pl.DataFrame:
     n = slots.height
+    profile = profile or region
     frame = slots.with_columns(
         sex=pl.when(draw.uniform(n) < pl.col("female")).then(pl.lit("P")).otherwise(pl.lit("L")),
         village_code=pl.coalesce("village_code", draw.choice(n, [c for c, _ in villages])),
@@ -174,10 +178,10 @@ def _people(
     ).with_columns(birth_date=pl.lit(REFERENCE_DATE) - pl.duration(days="age_days"))
     frame = frame.with_columns(
         nik=_niks(frame, draw),
-        name=_names(frame, STYLES[region], draw, titled=True),
-        mother_maiden_name=_mother_names(frame, STYLES[region], draw),
-        birth_place=_birth_places(frame, region, villages, draw),
-        address=_addresses(frame, STYLES[region], villages, draw),
+        name=_names(frame, STYLES[profile], draw, titled=True),
+        mother_maiden_name=_mother_names(frame, STYLES[profile], draw),
+        birth_place=_birth_places(frame, profile, villages, draw),
+        address=_addresses(frame, STYLES[profile], villages, draw),
         phone=_phones(n, draw),
         kpj=_kpjs(frame, region, draw),
         monthly_wage=_wages(),

@@ -31,6 +31,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("kupang.keuangan", "kupang-keuangan-demo", Role.FINANCE, "5371"),
     DemoUser("kupang.pemantau", "kupang-pemantau-demo", Role.VIEWER, "5371"),
     DemoUser("ttu.operator", "ttu-operator-demo", Role.OPERATOR, "5303"),
+    DemoUser("ttu.keuangan", "ttu-keuangan-demo", Role.FINANCE, "5303"),
     DemoUser("ntt.provinsi", "ntt-provinsi-demo", Role.PROVINCE, "53"),
 )
 

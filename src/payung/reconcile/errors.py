@@ -6,6 +6,10 @@ core is used without Django, and the CLI and (later) the web pass the reader's l
 
 from __future__ import annotations
 
+import datetime as dt
+
+from payung import formats
+
 SIDES = {"roster": ("berkas daftar (roster)", "the roster file"), "bpjs": ("berkas BPJS", "the BPJS file")}
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -69,7 +73,11 @@ def message(code: str, lang: str = "id", **params: object) -> str:
     if code == "duplicate_kpj":  # how many other KPJs repeat, told only when there are any
         count = params.get("more") or 0
         params = params | {"more": message("duplicate_kpj_more", lang, count=count) if count else ""}
-    return MESSAGES[code][1 if english else 0].format(**params)
+    # A 'period' is a month ('Juni 2025'); any other date in the one date style (payung.formats).
+    shown = {k: formats.shown(v, lang) for k, v in params.items()}
+    if isinstance(params.get("period"), dt.date):
+        shown["period"] = formats.format_month(params["period"], lang)
+    return MESSAGES[code][1 if english else 0].format(**shown)
 
 
 class ReconcileProblem(Exception):

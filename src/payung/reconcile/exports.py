@@ -17,14 +17,20 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from payung.files import xlsx
+from payung.formats import format_date, format_month
 from payung.reconcile import findings as pure
 from payung.reconcile.models import Finding, Reconciliation
-from payung.reconcile.services import KINDS, LABELS
+from payung.reconcile.services import KINDS, LABELS, impact_parts
 from payung.registry.nik import mask
 
 
 def label(kind: str) -> str:
     return LABELS[kind][1 if (get_language() or "id").startswith("en") else 0]
+
+
+def part_label(part: str | None) -> str:
+    """An impact part's name (findings.IMPACT_PARTS) in the active language; '' for none."""
+    return pure.IMPACT_PARTS[part][1 if (get_language() or "id").startswith("en") else 0] if part else ""
 
 
 def difference_labels(codes: str) -> str:
@@ -58,8 +64,9 @@ def _sheet(book, formats, title: str, headers: list[str], rows: list[list]) -> i
     return len(rows)
 
 
-def _side(finding: Finding) -> dict:
-    return finding.evidence.get("bpjs") or finding.evidence.get("roster") or {}
+def _day(value) -> str | None:
+    """A stored ISO date of the evidence as the reader's date (payung.formats); None stays empty."""
+    return format_date(value, get_language()) if value else None
 
 
 def bpjs_xlsx(reconciliation: Reconciliation, path: str | Path) -> int:
@@ -70,17 +77,17 @@ def bpjs_xlsx(reconciliation: Reconciliation, path: str | Path) -> int:
         if f.kind == "differences" and f.state != Finding.State.REJECTED and f.action != "correct":
             corrections.append([
                 b.get("kpj"), b.get("nik"), b.get("name"), difference_labels(f.differences), r.get("nik"),
-                r.get("name"), r.get("birth_date"), r.get("monthly_wage"), b.get("birth_date"),
+                r.get("name"), _day(r.get("birth_date")), r.get("monthly_wage"), _day(b.get("birth_date")),
                 b.get("monthly_wage"),
             ])  # fmt: skip
         elif f.action == "deactivate":
             end = f.evidence.get("end") or {}
             deactivations.append(
-                [b.get("kpj"), b.get("nik"), b.get("name"), end.get("on"), f.billed, f.reason]
+                [b.get("kpj"), b.get("nik"), b.get("name"), _day(end.get("on")), f.billed, f.reason]
             )
         elif f.action == "register":
             registrations.append([
-                r.get("nik"), r.get("name"), r.get("birth_date"), r.get("sex"), r.get("unit_name"),
+                r.get("nik"), r.get("name"), _day(r.get("birth_date")), r.get("sex"), r.get("unit_name"),
                 r.get("monthly_wage"), f.reason,
             ])  # fmt: skip
         if f.action == "dispute":
@@ -109,37 +116,38 @@ def summary_xlsx(reconciliation: Reconciliation, path: str | Path) -> int:
     book, formats = _book(Path(path))
     sheet = book.add_worksheet(_("Ringkasan"))
     sheet.set_column(0, 0, 46)
-    sheet.set_column(1, 4, 20)
     snapshot = reconciliation.snapshot
     title = _("Rekonsiliasi %(region)s, %(period)s") % {
         "region": reconciliation.region.name,
-        "period": f"{snapshot.period:%m/%Y}",
+        "period": format_month(snapshot.period, get_language()),
     }
     sheet.write_string(0, 0, title, formats["bold"])
     sheet.write_string(1, 0, _("Berkas BPJS: %(name)s") % {"name": snapshot.filename})
+    # The impact in its named parts, never one sum of them (findings.IMPACT_PARTS, decision 0018).
     headers = [_("Temuan"), _("Jumlah orang"), _("Ditagih per bulan"), _("Dihitung per bulan"),
-               _("Selisih per bulan")]  # fmt: skip
+               *(f"{part_label(p)} {_('per bulan')}" for p in pure.IMPACT_PARTS)]  # fmt: skip
+    sheet.set_column(1, len(headers) - 1, 20)
     sheet.write_row(3, 0, headers, formats["head"])
-    totals = reconciliation.totals
-    row = 4
-    for kind in KINDS:
-        t = totals.get(kind, {})
-        sheet.write_string(row, 0, label(kind))
-        for c, key in enumerate(("count", "billed", "computed", "impact"), start=1):
-            sheet.write_number(row, c, t.get(key, 0), formats["money"])
-        row += 1
-    sheet.write_string(row, 0, _("Jumlah"), formats["bold"])
-    for c, key in enumerate(("count", "billed", "computed", "impact"), start=1):
-        sheet.write_number(row, c, sum(t.get(key, 0) for t in totals.values()), formats["money_bold"])
+    totals, parts = reconciliation.totals, impact_parts(reconciliation)
+    counted = ("count", "billed", "computed")
+    lines = [(label(kind), totals.get(kind, {}), parts[kind], formats["money"]) for kind in KINDS]
+    sums = {key: sum(t.get(key, 0) for t in totals.values()) for key in counted}
+    lines.append((_("Jumlah"), sums, parts["total"], formats["money_bold"]))
+    for row, (name, counts, split, style) in enumerate(lines, start=4):
+        sheet.write_string(row, 0, name, formats["bold"] if style is formats["money_bold"] else None)
+        values = [counts.get(key, 0) for key in counted] + [split[part] for part in pure.IMPACT_PARTS]
+        for c, value in enumerate(values, start=1):
+            sheet.write_number(row, c, value, style)
     names = []
     for f in reconciliation.findings.select_related("person").order_by("id"):
         side = f.evidence.get("roster") or f.evidence.get("bpjs") or {}
         nik = side.get("nik") or ""
         names.append([label(f.kind), side.get("name"), mask(nik) if nik else "", side.get("unit_name"),
-                      f.get_state_display(), f.billed or 0, f.computed or 0, f.impact, f.reason])  # fmt: skip
+                      f.get_state_display(), f.billed or 0, f.computed or 0, abs(f.impact),
+                      part_label(pure.impact_part(f.kind, f.impact)), f.reason])  # fmt: skip
     _sheet(book, formats, _("Daftar nama"), [
         _("Temuan"), _("Nama"), _("NIK"), _("Unit kerja"), _("Status tinjauan"), _("Ditagih per bulan"),
-        _("Dihitung per bulan"), _("Selisih per bulan"), _("Alasan"),
+        _("Dihitung per bulan"), _("Rupiah per bulan"), _("Jenis"), _("Alasan"),
     ], names)  # fmt: skip
     book.close()
     return len(names)

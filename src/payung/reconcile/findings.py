@@ -15,6 +15,10 @@ the calculator on BPJS's reported wage and programs (``billed_estimated``). The 
 matched 0; differences billed - computed (positive: paid too much); roster_only computed (what protecting
 them costs); bpjs_only and duplicate_bpjs billed (paid for nobody on the roster, or paid twice);
 duplicate_roster 0 (nothing is billed for a line of the roster).
+
+The impacts are of different kinds and are never added into one figure (``IMPACT_PARTS``, decision 0018):
+money paid too much or for nobody, to be claimed back (a positive impact); money BPJS bills too little (a
+negative impact, a correction that will cost); and the cost of covering those nobody insured (roster_only).
 """
 
 from __future__ import annotations
@@ -50,6 +54,24 @@ DIFFERENCES: dict[str, tuple[str, str]] = {
     "programs": ("program", "programs"),
     "amount": ("iuran ditagih vs dihitung", "amount billed vs computed"),
 }
+# The named parts of the money at stake, each a sum of amounts >= 0 (``impact_part`` assigns a finding).
+IMPACT_PARTS: dict[str, tuple[str, str]] = {
+    "overpaid": ("Kelebihan bayar (dapat ditagih kembali)", "Overpaid (to recover)"),
+    "underbilled": ("Kurang ditagih BPJS", "Under-billed by BPJS"),
+    "cover_cost": ("Biaya melindungi yang belum terdaftar", "Cost of covering the unregistered"),
+}
+COVER_KINDS = ("roster_only",)  # findings whose impact is what protecting them costs
+
+
+def impact_part(kind: str, impact: int) -> str | None:
+    """Which part of IMPACT_PARTS a finding's impact belongs to (its amount there is ``abs(impact)``)."""
+    if not impact:
+        return None
+    if kind in COVER_KINDS:
+        return "cover_cost"
+    return "overpaid" if impact > 0 else "underbilled"
+
+
 ORDER = calculator.PROGRAMS["pu"]
 SHOWN = ("nik", "kpj", "name", "birth_date", "sex", "monthly_wage", "contribution", "programs", "unit_name")
 
@@ -110,6 +132,14 @@ class Findings:
             pl.col("count").fill_null(0).cast(pl.Int64),
             *(pl.col(c).fill_null(0).cast(pl.Int64) for c in ("billed", "computed", "impact")),
         )
+
+    def impact_parts(self) -> dict[str, int]:
+        """The money at stake in its named parts (IMPACT_PARTS), each a sum of amounts >= 0."""
+        totals = dict.fromkeys(IMPACT_PARTS, 0)
+        for kind, impact in self.rows.select("finding", "impact").iter_rows():
+            if part := impact_part(kind, impact or 0):
+                totals[part] += abs(impact)
+        return totals
 
     def counts(self) -> dict[str, int]:
         return dict(self.summary().select("finding", "count").iter_rows())

@@ -4,9 +4,9 @@ Stages (docs/decisions/0011):
 1. **Exact.** Pairs sharing a valid NIK or a KPJ. Both agreeing ranks above NIK alone, above KPJ alone
    (a KPJ typed into the wrong roster row is commoner than a NIK that is someone else's); the name breaks
    remaining ties. Score 1.
-2. **Model.** The rows left on both sides go through a Fellegi-Sunter model with fixed priors, the
-   registry's duplicate model (registry.linkage) for name, NIK and sex, plus a birth date comparison that
-   also knows a misread century (two-digit years). Score = Splink's match probability.
+2. **Model.** The rows left on both sides go through registry.matching, the one Fellegi-Sunter model
+   (name, birth date, NIK by its parts, sex), learned from these two lists (docs/decisions/0014). Score =
+   Splink's match probability.
 3. **One-to-one.** Within each stage, pairs are accepted greedily, best score first, ties by line numbers:
    implemented as rounds that accept every pair which is the best remaining one of both its rows. That is
    the same result as sorting all pairs and taking them one by one, but vectorised. Greedy is not the
@@ -31,44 +31,21 @@ import duckdb
 import polars as pl
 import sqlglot
 from rapidfuzz.distance import JaroWinkler
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker, SettingsCreator
 
 from payung.reconcile.lists import LINE
-from payung.registry import linkage as registry_linkage
+from payung.registry import matching
 
 DEFAULT_THRESHOLD = 0.9
-MODEL_COLUMNS = ("name_key", "sound_first", "sound_last", "nik", "sex", "birth_date")
+MODEL_COLUMNS = ("name_key", "sound_first", "sound_last", "nik", "sex", "birth_date", "address", "village")
+OPTIONAL = ("address", "village")  # model columns a list may lack
 R, B = "roster_line", "bpjs_line"
 PAIR_SCHEMA = {R: pl.Int64, B: pl.Int64, "score": pl.Float64, "stage": pl.Utf8}
 
 
-def _level(code: str, sql: str, m: float, u: float) -> dict:
-    return {"sql_condition": sql, "label_for_charts": code, "m_probability": m, "u_probability": u}
-
-
-_BY_NAME = {c["output_column_name"]: c for c in registry_linkage.COMPARISONS}
-# The registry's birth date levels plus a century misread ('30/04/05' read as 2005 for 1905 or back).
-_BIRTH_DATE = {
-    "output_column_name": "birth_date",
-    "comparison_levels": [
-        *_BY_NAME["birth_date"]["comparison_levels"][:-1],
-        _level(
-            "century",
-            "day(birth_date_l) = day(birth_date_r) AND month(birth_date_l) = month(birth_date_r) "
-            "AND abs(year(birth_date_l) - year(birth_date_r)) = 100",
-            0.005,
-            0.00003,
-        ),
-        _level("different", "ELSE", 0.015, 0.99783),
-    ],
-}
-COMPARISONS = [_BY_NAME["name"], _BIRTH_DATE, _BY_NAME["nik"], _BY_NAME["sex"]]
-BLOCKING = [
-    block_on("nik_head"),  # same kecamatan and birth date: a typo in the sequence
-    block_on("nik_tail"),  # same birth date and sequence: a typo in the region code
-    block_on("sound_first", "sound_last"),  # names that sound the same
-    block_on("dob_sorted"),  # same birth date, day and month in either order (sex may be missing)
-]
+# No birth place on BPJS lists; address and village where both lists have them (else "missing": no weight)
+COMPARISONS = [matching.NAME, matching.BIRTH_DATE, matching.NIK, matching.SEX, matching.ADDRESS,
+               matching.VILLAGE]  # fmt: skip
 # Splink reads a level's SQL in the backend's own dialect; two functions above are DuckDB's own.
 HAMMING_WIDTH = 16  # the longest string compared by Hamming distance: a NIK (ISO dates have 10)
 
@@ -109,7 +86,7 @@ def settings(left: int, right: int, dialect: str = "duckdb") -> SettingsCreator:
         link_type="link_only",
         unique_id_column_name="id",
         comparisons=comparisons(dialect),
-        blocking_rules_to_generate_predictions=BLOCKING,
+        blocking_rules_to_generate_predictions=matching.BLOCKING,
         probability_two_random_records_match=prior(left, right),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
@@ -198,9 +175,21 @@ def exact_pairs(roster: pl.DataFrame, bpjs: pl.DataFrame) -> pl.DataFrame:
 # ----------------------------------------------------------------------------------------------- model
 def model_input(frame: pl.DataFrame) -> pl.DataFrame:
     """The columns the model compares and blocks on (registry.linkage.prepare, without birth place)."""
-    return frame.select(pl.col(LINE).alias("id"), *MODEL_COLUMNS).with_columns(
-        **registry_linkage.identity_keys(), name_key=pl.col("name_key").replace("", None)
+    # A BPJS list stored before address and village were read has neither: "missing" to the model.
+    frame = frame.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in OPTIONAL if c not in frame.columns)
+    return (
+        frame.select(pl.col(LINE).alias("id"), *MODEL_COLUMNS)
+        .with_columns(**matching.keys(), name_key=pl.col("name_key").replace("", None))
+        .drop("address", "village")
     )
+
+
+def trained(tables: list, left: int, right: int, dialect: str = "duckdb") -> Linker:
+    """A linker for the registered ``tables`` (roster, BPJS) with the model learned from them."""
+    learned = matching.train(
+        Linker(tables, settings(left, right, dialect), log_level="ERROR"), min(left, right)
+    )
+    return Linker(tables, learned, log_level="WARNING")
 
 
 def prior(left: int, right: int) -> float:
@@ -221,7 +210,7 @@ def model_pairs(
         api = DuckDBAPI(connection=con)
         left = api.register(model_input(roster).to_arrow(), dataset_display_name="a_roster")
         right = api.register(model_input(bpjs).to_arrow(), dataset_display_name="b_bpjs")
-        linker = Linker([left, right], settings(roster.height, bpjs.height), log_level="WARNING")
+        linker = trained([left, right], roster.height, bpjs.height)
         result = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         frame = result.as_duckdbpyrelation().pl()
     finally:
@@ -316,7 +305,11 @@ def _same_nik(frame: pl.DataFrame, side: str, matched: pl.Series) -> pl.DataFram
 
 
 # -------------------------------------------------------------------------------------------- evidence
-NAME_SIMILAR = 0.92  # as registry.linkage's "very_similar" level
+NAME_SIMILAR = 0.92  # as registry.matching's "very_similar" level
+
+
+def _sorted_words(column: str) -> pl.Expr:
+    return pl.col(column).str.split(" ").list.sort().list.join(" ")
 
 
 def with_evidence(matches: pl.DataFrame, roster: pl.DataFrame, bpjs: pl.DataFrame) -> pl.DataFrame:
@@ -349,7 +342,10 @@ def with_evidence(matches: pl.DataFrame, roster: pl.DataFrame, bpjs: pl.DataFram
         "ev_nik": agree("nik", (pl.sum_horizontal(nik_digits) <= 2, "typo")),
         "ev_kpj": agree("kpj"),
         "ev_name": agree(
-            "name_key", (c("_jw") >= NAME_SIMILAR, "very_similar"), (sounds, "first_last_alike")
+            "name_key",
+            (_sorted_words("name_key") == _sorted_words("name_key_b"), "swapped"),
+            (c("_jw") >= NAME_SIMILAR, "very_similar"),
+            (sounds, "first_last_alike"),
         ),
         "ev_birth_date": agree(
             "birth_date",

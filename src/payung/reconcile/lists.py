@@ -25,6 +25,7 @@ from payung.contributions.calculator import PROGRAMS
 from payung.reconcile.errors import ReconcileProblem
 from payung.registry import headers, names, parsing, reading, workbooks
 from payung.registry.headers import normalise_header
+from payung.registry.nik import two_digit_year
 from payung.registry.problems import FileProblem
 
 # Canonical column -> header spellings, beyond registry.headers.ALIASES. The one place to add a spelling.
@@ -39,8 +40,11 @@ BPJS_ALIASES: dict[str, tuple[str, ...]] = {
     "contribution": ("Iuran", "Total Iuran", "Jumlah Iuran", "Iuran Bulanan", "Nominal Iuran",
                      "Tagihan", "Jumlah Tagihan", "Total Tagihan", "Iuran Per Bulan"),
     "programs": ("Program", "Program Kepesertaan", "Jenis Program", "Program BPJS", "Program Diikuti"),
+    "village": ("Desa", "Kelurahan", "Desa/Kelurahan", "Kelurahan/Desa", "Desa Kelurahan", "Nama Desa",
+                "Kel/Desa", "Desa/Kel", "Village"),
 }  # fmt: skip
-KEPT = ("nik", "kpj", "name", "birth_date", "sex", "monthly_wage", "contribution", "programs", "unit_name")
+KEPT = ("nik", "kpj", "name", "birth_date", "sex", "monthly_wage", "contribution", "programs", "unit_name",
+        "address", "village")  # fmt: skip
 IDENTIFIERS = ("nik", "kpj")
 LINE = "line"  # 1-based data row under the header, blank rows counted (PAIRS.csv)
 SHEET_LINE = "sheet_line"  # the row as Excel numbers it (what the operator finds in the file)
@@ -173,6 +177,8 @@ def typed(frame: pl.DataFrame, positions: dict[str, int], header_line: int, toda
         _mapped(work, "t_contribution", _rupiah, pl.Int64()).alias("contribution"),
         _mapped(work, "t_programs", parse_programs, pl.Utf8()).alias("programs"),
         pl.col("t_unit_name").alias("unit_name"),
+        pl.col("t_address").alias("address"),
+        pl.col("t_village").alias("village"),
     )
     nik_sex = pl.when(pl.col("nik").str.slice(6, 2).cast(pl.Int32, strict=False) > 40).then(pl.lit("P"))
     work = work.with_columns(
@@ -212,11 +218,10 @@ def parse_birth_date(text: str, today: dt.date) -> dt.date | None:
         return found
     if m := _COMPACT.fullmatch(value):
         return _date(int(m[1]), int(m[2]), int(m[3]))
-    if m := _SHORT.fullmatch(value):
-        year = 2000 + int(m[3])
-        if year > today.year - MIN_AGE:
-            year -= 100
-        return _date(year, int(m[2]), int(m[1])) or _date(year, int(m[1]), int(m[2]))
+    if m := _SHORT.fullmatch(value):  # the NIK's century reading, shifted to working ages
+        day, month, yy = int(m[1]), int(m[2]), int(m[3])
+        straight = two_digit_year(day, month, yy, today, MIN_AGE)
+        return straight or two_digit_year(month, day, yy, today, MIN_AGE)
     if m := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value):
         return _date(int(m[3]), int(m[1]), int(m[2]))  # month/day/year
     return None

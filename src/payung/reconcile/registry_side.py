@@ -30,12 +30,13 @@ def engagements(region, period: dt.date) -> pl.DataFrame:
     month_end = queries.month_end(period)
     fields = ["id", "person_id", "group", "start_date", "end_date", "monthly_wage", "status", "unit__name",
               "person__nik", "person__kpj", "person__name", "person__birth_date", "person__sex",
-              "person__status"]  # fmt: skip
+              "person__status", "person__address", "person__village__name"]  # fmt: skip
     rows = list(Engagement.objects.filter(person__region=region).values_list(*fields))
     schema = {
         "engagement_id": pl.Int64, "person_id": pl.Int64, "group": pl.Utf8, "start_date": pl.Date,
         "end_date": pl.Date, "wage": pl.Int64, "status": pl.Utf8, "unit_name": pl.Utf8, "nik": pl.Utf8,
         "kpj": pl.Utf8, "name": pl.Utf8, "birth_date": pl.Date, "sex": pl.Utf8, "person_status": pl.Utf8,
+        "address": pl.Utf8, "village": pl.Utf8,
     }  # fmt: skip
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     wages = pl.DataFrame(
@@ -105,6 +106,8 @@ def roster_listing(frame: pl.DataFrame, period: dt.date, groups: list[str]) -> l
         pl.lit(None, pl.Int64).alias("contribution"),
         pl.lit(None, pl.Utf8).alias("programs"),
         "unit_name",
+        pl.col("address").replace("", None),
+        "village",
         "name_key",
         "sound_first",
         "sound_last",

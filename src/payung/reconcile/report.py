@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 
 from payung.files import xlsx
-from payung.reconcile.findings import DIFFERENCES, FINDINGS, LABELS, Findings, Options
+from payung.formats import STRFTIME, language
+from payung.reconcile.findings import DIFFERENCES, FINDINGS, IMPACT_PARTS, LABELS, Findings, Options
 from payung.reconcile.linkage import B, R
 
 MONEY = ("monthly_wage", "contribution")
@@ -37,6 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "computed": ("Dihitung Payung (Rp/bulan)", "Computed by Payung (Rp/month)"),
     "impact": ("Dampak (Rp/bulan)", "Impact (Rp/month)"),
     "total": ("Jumlah", "Total"),
+    "month": ("bulan", "month"),
     "roster_file": ("Berkas daftar", "Roster file"),
     "bpjs_file": ("Berkas BPJS", "BPJS file"),
     "period": ("Periode", "Period"),
@@ -49,10 +51,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "The BPJS file has no IURAN column: 'billed' is computed from the BPJS file's wages and programs.",
     ),
     "impact_note": (
-        "Dampak: selisih ditagih - dihitung (ada perbedaan); iuran yang perlu dibayar (hanya di daftar); "
-        "iuran yang dibayar (hanya di BPJS, ganda di BPJS).",
-        "Impact: billed - computed (differences); what protecting them costs (roster only); what is paid "
-        "(BPJS only, BPJS duplicates).",
+        "Dampak per temuan: selisih ditagih - dihitung (ada perbedaan); iuran yang perlu dibayar (hanya di "
+        "daftar); iuran yang dibayar (hanya di BPJS, ganda di BPJS). Dampak tidak dijumlahkan: di bawah, "
+        "tiga jumlah menurut sifatnya.",
+        "Impact per finding: billed - computed (differences); what protecting them costs (roster only); what "
+        "is paid (BPJS only, BPJS duplicates). Impacts are not added up: below, three amounts by their kind.",
     ),
     "roster": ("Daftar", "Roster"),
     "bpjs": ("BPJS", "BPJS"),
@@ -120,6 +123,7 @@ def summary_json(found: Findings, context: Context, roster_rows: int, bpjs_rows:
                 row["finding"]: {k: row[k] for k in ("billed", "computed", "impact")}
                 for row in summary.iter_rows(named=True)
             },
+            "impact_parts": found.impact_parts(),
             "roster_rows": roster_rows,
             "bpjs_rows": bpjs_rows,
             "period": context.options.period.strftime("%Y-%m"),
@@ -179,10 +183,14 @@ def _summary_sheet(book, found: Findings, context: Context, formats: dict) -> No
             sheet.write_number(i, j, row[key], formats["money"])
     last = top + 1 + summary.height
     sheet.write_string(last, 0, _t("total", lang), formats["bold"])
-    for j, key in enumerate(("count", "billed", "computed", "impact"), start=1):
+    for j, key in enumerate(("count", "billed", "computed"), start=1):  # impacts of different kinds: no sum
         sheet.write_number(last, j, int(summary[key].sum()), formats["money_bold"])
+    parts = found.impact_parts()
+    for k, part in enumerate(IMPACT_PARTS, start=last + 2):
+        sheet.write_string(k, 0, f"{_t(part, lang, IMPACT_PARTS)} (Rp/{_t('month', lang)})", formats["bold"])
+        sheet.write_number(k, 4, parts[part], formats["money_bold"])
     notes = ["impact_note", *(["estimated"] if found.billed_estimated else [])]
-    for k, note in enumerate(notes, start=last + 2):
+    for k, note in enumerate(notes, start=last + 2 + len(IMPACT_PARTS) + 1):
         sheet.write_string(k, 0, _t(note, lang))
 
 
@@ -199,7 +207,7 @@ def _finding_sheets(book, finding: str, rows: pl.DataFrame, lang: str, formats: 
     ):
         if shown:
             columns += [
-                (f"{_t(side, lang)}: {_t(c, lang, SIDE_COLUMNS)}", _text(f"{prefix}_{c}"), c in MONEY)
+                (f"{_t(side, lang)}: {_t(c, lang, SIDE_COLUMNS)}", _text(f"{prefix}_{c}", lang), c in MONEY)
                 for c in side_cols
             ]
     if finding.startswith("duplicate"):
@@ -228,12 +236,12 @@ def _finding_sheets(book, finding: str, rows: pl.DataFrame, lang: str, formats: 
             sheet.write_row(i, 0, row)
 
 
-def _text(column: str) -> pl.Expr:
-    """Values as the sheet shows them: dates dd/mm/yyyy, identifiers as text, rupiah as numbers."""
+def _text(column: str, lang: str) -> pl.Expr:
+    """Values as the sheet shows them: dates in the one date style, identifiers as text, rupiah as numbers."""
     if column in ("r_line", "b_line"):
         return pl.col(R if column == "r_line" else B)
     if column.endswith("birth_date"):
-        return pl.col(column).dt.strftime("%d/%m/%Y")
+        return pl.col(column).dt.strftime(STRFTIME[language(lang)])
     return pl.col(column)
 
 

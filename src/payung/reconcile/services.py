@@ -218,7 +218,7 @@ def run(user, snapshot: BpjsSnapshot, *, channel: str = "web") -> Reconciliation
     registry = registry_side.engagements(region, period)
     roster = registry_side.roster_listing(registry, period, facts["groups"])
     if roster.frame.is_empty():
-        raise ReconcileProblem("no_roster", region=region.name, period=f"{period:%m/%Y}")
+        raise ReconcileProblem("no_roster", region=region.name, period=period)
     bpjs = bpjs_listing(snapshot)
     lists.refuse_no_common_identifier(roster, bpjs)
     refused = refused_pairs(region, period, roster.frame, bpjs.frame)
@@ -347,6 +347,27 @@ def totals(reconciliation: Reconciliation) -> dict[str, dict[str, int]]:
             "computed": int(row.get("computed_sum") or 0),
             "impact": int(row.get("impact_sum") or 0),
         }
+    return out
+
+
+def impact_parts(reconciliation: Reconciliation) -> dict[str, dict[str, int]]:
+    """Per finding kind, its impact split into findings.IMPACT_PARTS (rupiah per month, each >= 0), plus
+    ``total`` per part: one query. Never one sum of the parts (decision 0018)."""
+    from django.db.models import Q, Sum
+
+    cover = Q(kind__in=findings.COVER_KINDS)
+    rows = (
+        reconciliation.findings.order_by()
+        .values("kind")
+        .annotate(
+            overpaid=Sum("impact", filter=~cover & Q(impact__gt=0), default=0),
+            underbilled=Sum("impact", filter=~cover & Q(impact__lt=0), default=0),
+            cover_cost=Sum("impact", filter=cover, default=0),
+        )
+    )
+    found = {row["kind"]: {part: abs(int(row[part])) for part in findings.IMPACT_PARTS} for row in rows}
+    out = {kind: found.get(kind, dict.fromkeys(findings.IMPACT_PARTS, 0)) for kind in KINDS}
+    out["total"] = {part: sum(out[kind][part] for kind in KINDS) for part in findings.IMPACT_PARTS}
     return out
 
 

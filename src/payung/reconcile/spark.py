@@ -69,14 +69,13 @@ def scored_on_spark(
     left: DataFrame, right: DataFrame, left_rows: int, right_rows: int, *, spark: SparkSession, floor: float
 ) -> pl.DataFrame:
     """The model on two Spark frames shaped like ``linkage.model_input`` (roster first)."""
-    from splink import Linker, SparkAPI
+    from splink import SparkAPI
 
     api = SparkAPI(spark_session=spark, num_partitions_on_repartition=_partitions(spark))
     names = ("a_roster", "b_bpjs")  # temporary views: they outlive the API, so dropped below
     try:
         tables = [api.register(f, dataset_display_name=n) for f, n in zip((left, right), names, strict=True)]
-        settings = linkage.settings(left_rows, right_rows, dialect="spark")
-        linker = Linker(tables, settings, log_level="WARNING")
+        linker = linkage.trained(tables, left_rows, right_rows, dialect="spark")
         result = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         columns = ("source_dataset_l", "id_l", "id_r", "match_probability")
         # Collected on the driver: a few pairs per row. At country scale write them to parquet instead

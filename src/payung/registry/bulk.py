@@ -199,7 +199,7 @@ def _with_unit_ids(frame: pl.DataFrame, region_code: str) -> tuple[pl.DataFrame,
     new: dict[str, Unit] = {}
     for code, name, group in frame.group_by("unit_code", "unit_name").agg(pl.col("group").first()).rows():
         if (code or name) and index.find(code, name) is None:
-            unit = _new_unit(region_code, code, name, group)
+            unit = new_unit(region_code, code, name, group)
             new.setdefault(unit.code, unit)
     if new:
         Unit.objects.bulk_create(new.values())
@@ -207,8 +207,9 @@ def _with_unit_ids(frame: pl.DataFrame, region_code: str) -> tuple[pl.DataFrame,
     return index.with_ids(frame), len(new)
 
 
-def _new_unit(region_code: str, code: str | None, name: str | None, group: str) -> Unit:
-    """A unit the roster names: a school for teachers, a desa for village groups keyed by desa code."""
+def new_unit(region_code: str, code: str | None, name: str | None, group: str) -> Unit:
+    """A unit the roster names (or `payung units add` adds): a school for teachers, a desa for village groups
+    keyed by desa code, else an OPD."""
     code = code or derived_code(name or "")
     kind = Unit.Kind.OPD
     village = None

@@ -34,6 +34,8 @@ FIELD_LABELS = {
     "nik": gettext_lazy("NIK"),
     "sex": gettext_lazy("Jenis kelamin"),
     "birth_place": gettext_lazy("Tempat lahir"),
+    "address": gettext_lazy("Alamat"),
+    "village": gettext_lazy("Desa/Kelurahan"),
 }
 LEVEL_LABELS = {
     "same": gettext_lazy("sama"),
@@ -45,8 +47,16 @@ LEVEL_LABELS = {
     "day_month_swapped": gettext_lazy("tanggal dan bulan tertukar"),
     "typo": gettext_lazy("salah ketik"),
     "sequence_typo": gettext_lazy("beda 1-2 digit, termasuk nomor urut"),
-    "three_digits": gettext_lazy("beda 3 digit"),
     "first_last_alike": gettext_lazy("nama depan dan belakang mirip"),
+    "swapped": gettext_lazy("nama depan dan belakang tertukar"),
+    "part_of": gettext_lazy("satu nama tidak ditulis"),
+    "part_alike": gettext_lazy("hanya nama depan atau belakang yang mirip"),
+    "region_sequence_same": gettext_lazy("wilayah dan nomor urut sama, kode lahir beda"),
+    "century": gettext_lazy("tahun dua digit terbaca pada abad lain"),
+    "same_year": gettext_lazy("tahun sama"),
+    "reordered": gettext_lazy("kata atau spasi tertukar"),
+    "number_typo": gettext_lazy("nomor beda, kata sama"),
+    "same_day_sequence": gettext_lazy("kecamatan dan kode lahir sama, nomor urut berdekatan"),
     "other_region": gettext_lazy("terdaftar juga di wilayah lain"),
 }
 
@@ -65,7 +75,8 @@ def describe(evidence: dict) -> list[str]:
 
 def people_frame(region) -> pl.DataFrame:
     """The region's people in the columns linkage.find_pairs reads."""
-    rows = Person.objects.filter(region=region).order_by("id").values_list(*linkage.INPUT_COLUMNS)
+    fields = [{"village": "village__name"}.get(c, c) for c in linkage.INPUT_COLUMNS]
+    rows = Person.objects.filter(region=region).order_by("id").values_list(*fields)
     schema = {
         "id": pl.Int64,
         "name": pl.String,
@@ -73,6 +84,8 @@ def people_frame(region) -> pl.DataFrame:
         "sex": pl.String,
         "birth_date": pl.Date,
         "birth_place": pl.String,
+        "address": pl.String,
+        "village": pl.String,
     }
     return pl.DataFrame(list(rows), schema=schema, orient="row")
 

@@ -31,7 +31,7 @@ from payung import uploads
 from payung.accounts import scope
 from payung.audit.services import record
 from payung.regions.models import Region
-from payung.registry import bulk, problems, reading, roster
+from payung.registry import bulk, flags, problems, reading, roster, signals
 from payung.registry.models import Engagement, ImportBatch, ImportIssue, Person, Unit
 
 log = logging.getLogger(__name__)
@@ -172,9 +172,10 @@ def _outside_units(batch: ImportBatch, checked: roster.Checked, user) -> tuple[s
 
 def _record_findings(batch: ImportBatch, checked: roster.Checked, upload: Path) -> None:
     """Issues, counts and the error file (in the uploader's language) of a preview."""
-    warnings = _warnings(checked, batch.region)
-    _store_issues(batch, checked.issues, warnings)
-    batch.total_rows, batch.rejected, batch.warnings = checked.total, checked.rejected, warnings.height
+    registered = flags.registry_warnings(checked, batch.region, LANGUAGES)
+    _store_issues(batch, checked.issues, registered)
+    flagged = checked.issues.filter(pl.col("severity") == "warning").height + registered.height
+    batch.total_rows, batch.rejected, batch.warnings = checked.total, checked.rejected, flagged
     if batch.rejected:
         error_file = upload.with_name(f"{upload.stem}-ditolak.xlsx")
         roster.write_error_file(checked, error_file)
@@ -199,43 +200,10 @@ def _check(batch: ImportBatch, path: Path, lang: str) -> roster.Checked:
     )
 
 
-def _warnings(checked: roster.Checked, region: Region) -> pl.DataFrame:
-    """Valid rows whose NIK is already registered in another unit of the region or in another region."""
-    rows = checked.rows.select(roster.LINE, "nik", "unit_code", "unit_name")
-    rows = bulk.UnitIndex.load(region.code).with_ids(rows)
-    known = bulk.registrations(rows.get_column("nik"))
-    column = checked.sheet.header_of("nik")
-    found = rows.join(known, on="nik", how="inner")
-    elsewhere = pl.col("known_unit") != pl.col("unit_id").fill_null(-1)  # a unit created by this file: -1
-    other_unit = (
-        found.filter((pl.col("region_id") == region.code) & elsewhere)
-        .group_by(roster.LINE)
-        .agg(pl.col("known_unit_name").unique().sort().str.join(", ").alias("value"))
-        .with_columns(pl.lit("registered_other_unit").alias("code"))
-    )
-    other_region = (
-        found.filter(pl.col("region_id") != region.code)
-        .select(roster.LINE)
-        .unique()
-        .with_columns(pl.lit("").alias("value"), pl.lit("registered_other_region").alias("code"))
-    )
-    both = pl.concat([other_unit, other_region.select(other_unit.columns)])
-    rows = both.select("code", "value").rows()  # only flagged rows: a per-row format is cheap enough
-    return both.select(
-        roster.LINE,
-        pl.lit(column).alias("column"),
-        pl.lit("warning").alias("severity"),
-        "code",
-        *(
-            pl.Series(f"message_{lang}", [problems.message(c, lang, value=v) for c, v in rows], dtype=pl.Utf8)
-            for lang in LANGUAGES
-        ),
-    )
-
-
-def _store_issues(batch: ImportBatch, errors: pl.DataFrame, warnings: pl.DataFrame) -> None:
+def _store_issues(batch: ImportBatch, checks: pl.DataFrame, registered: pl.DataFrame) -> None:
+    """The roster's errors and warnings, and the warnings of NIKs registered elsewhere."""
     columns = [roster.LINE, "column", "severity", "code", "message_id", "message_en"]
-    issues = pl.concat([errors.select(columns), warnings]).sort(roster.LINE, maintain_order=True)
+    issues = pl.concat([checks.select(columns), registered]).sort(roster.LINE, maintain_order=True)
     kept = issues.head(MAX_STORED_ISSUES)
     rows = [
         ImportIssue(batch=batch, line=line, column=column[:60], severity=severity, code=code, message=message,
@@ -288,8 +256,29 @@ def _commit(batch: ImportBatch, checked: roster.Checked, user, channel: str) -> 
         log.exception("import batch %s failed", batch.pk)
         batch.refresh_from_db()
         return _fail(batch, _both(partial(problems.message, "system_error")), user, channel)
-    _save_meta(batch, {**meta, "units_created": counts["units"]})
+    _save_meta(batch, {**meta, "units_created": counts["units"], "notes": _followed_up(batch, user, channel)})
     return batch
+
+
+def _followed_up(batch: ImportBatch, user, channel: str) -> list[list[str]]:
+    """What later layers did after the commit (registry.signals.roster_committed), as notes in both
+    languages; a receiver that fails is logged and noted, the import stays committed."""
+    notes: list[list[str]] = []
+    for receiver, response in signals.roster_committed.send_robust(
+        sender=ImportBatch, batch=batch, user=user, channel=channel
+    ):
+        if isinstance(response, Exception):
+            log.error("import batch %s: %s failed", batch.pk, receiver, exc_info=response)
+            notes.append(list(_both(partial(problems.message, "followup_failed"))))
+        else:
+            notes += [list(note) for note in response or []]
+    return notes
+
+
+def notes(batch: ImportBatch, lang: str = "id") -> list[str]:
+    """The notes of a committed import (``_followed_up``) in ``lang``."""
+    english = lang.startswith("en")
+    return [note[english] for note in _meta(batch).get("notes", [])]
 
 
 def _claim(batch: ImportBatch) -> bool:
@@ -334,7 +323,8 @@ def _already_committed(batch: ImportBatch) -> ImportBatch | None:
 
 
 def _already_message(earlier: ImportBatch, lang: str) -> str:
-    return problems.message("already_imported", lang, batch=earlier.pk, date=f"{earlier.created_at:%d-%m-%Y}")
+    day = timezone.localdate(earlier.created_at)
+    return problems.message("already_imported", lang, batch=earlier.pk, date=day)
 
 
 def _both(text: Callable[[str], str]) -> tuple[str, str]:

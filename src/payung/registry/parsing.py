@@ -29,12 +29,16 @@ _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})" + _MIDNIGHT)
 _YMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})" + _MIDNIGHT)
 _D_MONTH_Y = re.compile(r"(\d{1,2})[\s.-]*([a-z]+)\.?[\s.,-]*(\d{4})")
 _SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
+_COMPACT = re.compile(r"\d{8}")  # ddmmyyyy or yyyymmdd, no separator
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's 1900 system, past its 1900-02-29 bug
 SERIAL_RANGE = (10_000, 73_050)  # 1927-05-18 .. 2099-12-31; shorter numbers are more likely years
 
 
-def parse_date(text: str) -> dt.date | None:
-    """An operator's date: 30/04/1985, 30-04-1985, 1985-04-30, 30 April 1985, 30 Agu 1985, Excel serial."""
+def parse_date(text: str, *, serial: bool = True) -> dt.date | None:
+    """An operator's date: 30-04-1985, 30/04/1985, 30.04.1985, 1985-04-30, 30 April 1985, 30 Agu 1985,
+    1 Sep 1985, 30041985 or 19850430 (eight digits: a phone's number pad has no dash; the two orders never
+    both make a date, since a day-first reading's year would be a month and day, below 1900), and with
+    ``serial`` an Excel serial number (a cell exported as a number; not in a form, where it is a typo)."""
     value = text.strip().lower()
     parts: tuple[int, int, int] | None = None
     if m := _DMY.fullmatch(value):
@@ -43,14 +47,38 @@ def parse_date(text: str) -> dt.date | None:
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif (m := _D_MONTH_Y.fullmatch(value)) and m[2] in MONTHS:
         parts = (int(m[3]), MONTHS[m[2]], int(m[1]))
-    elif (m := _SERIAL.fullmatch(value)) and SERIAL_RANGE[0] <= int(m[1]) <= SERIAL_RANGE[1]:
+    elif _COMPACT.fullmatch(value):
+        d, m, y = int(value[:2]), int(value[2:4]), int(value[4:])
+        return _date(y, m, d) or _date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    elif serial and (m := _SERIAL.fullmatch(value)) and SERIAL_RANGE[0] <= int(m[1]) <= SERIAL_RANGE[1]:
         return _EXCEL_EPOCH + dt.timedelta(days=int(m[1]))
-    if parts is None or not 1900 <= parts[0] <= 2100:
+    return _date(*parts) if parts else None
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    if not 1900 <= year <= 2100:
         return None
     try:
-        return dt.date(*parts)
+        return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+_MONTH_NUMBERS = re.compile(r"(\d{1,2})[/.-](\d{4})|(\d{4})[/.-](\d{1,2})")
+_MONTH_NAMED = re.compile(r"([a-z]+)\.?[\s.,-]*(\d{4})")
+
+
+def parse_month(text: str) -> dt.date | None:
+    """A month as people write it: 09-2026, 9/2026, 2026-09, Sep 2026, September 2026, Agustus 2026 ->
+    its first day; None when it is not one."""
+    value = text.strip().lower()
+    if m := _MONTH_NUMBERS.fullmatch(value):
+        year, month = (int(m[2]), int(m[1])) if m[1] else (int(m[3]), int(m[4]))
+    elif (m := _MONTH_NAMED.fullmatch(value)) and m[1] in MONTHS:
+        year, month = int(m[2]), MONTHS[m[1]]
+    else:
+        return None
+    return _date(year, month, 1)
 
 
 _CURRENCY = re.compile(r"^(rp\.?|idr)|(,-|\.-|,00-)$")

@@ -3,6 +3,7 @@ imported at all. Row messages name the value; the column is stored beside them."
 
 from __future__ import annotations
 
+from payung import formats
 from payung.registry import nik as niks
 
 # code -> (Indonesian, English). Row messages name the value; the column is stored beside them.
@@ -76,8 +77,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "required": ("{column} wajib diisi.", "{column} is required."),
     "too_long": ("Isian terlalu panjang (maks. {limit} karakter).", "Too long (at most {limit} characters)."),
     "date_invalid": (
-        "Tanggal '{value}' tidak terbaca. Gunakan mis. 30/04/1985, 1985-04-30 atau 30 April 1985.",
-        "Date '{value}' cannot be read. Use e.g. 30/04/1985, 1985-04-30 or 30 April 1985.",
+        "Tanggal '{value}' tidak terbaca. Tulis hari-bulan-tahun, mis. 30-04-1985 atau 30 April 1985.",
+        "Date '{value}' cannot be read. Write day-month-year, e.g. 30-04-1985 or 30 April 1985.",
     ),
     "date_future": ("Tanggal lahir {value} ada di masa depan.", "Birth date {value} is in the future."),
     "end_before_start": (
@@ -128,6 +129,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "NIK ini sudah terdaftar di wilayah lain.",
         "This NIK is already registered in another region.",
     ),
+    # Warnings: a KPJ that contradicts the registry (registry.kpj, decision 0020).
+    "kpj_other_person": (
+        "No KPJ {value} sudah tercatat untuk orang lain (NIK {other}); periksa KPJ baris ini.",
+        "KPJ number {value} is already recorded for someone else (NIK {other}); check this row's KPJ.",
+    ),
+    "kpj_other_region": (
+        "No KPJ {value} sudah tercatat untuk orang lain di wilayah lain; periksa KPJ baris ini.",
+        "KPJ number {value} is already recorded for someone else in another region; check this row's KPJ.",
+    ),
+    "kpj_twice_in_file": (
+        "No KPJ {value} juga dipakai NIK lain di baris {other} berkas ini.",
+        "KPJ number {value} is also used by another NIK on line {other} of this file.",
+    ),
+    "kpj_replaced": (
+        "NIK ini tercatat dengan KPJ {other}; impor ini menggantinya dengan {value}.",
+        "This NIK is recorded with KPJ {other}; this import replaces it with {value}.",
+    ),
     # Batch outcomes.
     "already_imported": (
         "Berkas yang sama sudah diimpor (impor #{batch}, {date}); tidak ada yang diubah.",
@@ -142,6 +160,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{value} catatan lain tidak ditampilkan; semua baris yang ditolak ada di berkas kesalahan.",
         "{value} more notes are not shown; every rejected row is in the error file.",
     ),
+    "followup_failed": (
+        "Impor tersimpan, tetapi kepesertaan PKS tidak dapat diperbarui otomatis: tekan “Daftarkan "
+        "peserta” di halaman PKS.",
+        "The import was saved, but agreement memberships could not be updated automatically: press "
+        "“Enrol members” on the agreement page.",
+    ),
     "upload_missing": (
         "Berkas unggahan tidak ditemukan lagi; unggah ulang berkasnya.",
         "The uploaded file is gone; upload it again.",
@@ -155,7 +179,9 @@ MESSAGES.update(niks.MESSAGES)
 
 
 def message(code: str, lang: str = "id", **params: object) -> str:
-    return MESSAGES[code][1 if lang.startswith("en") else 0].format(**params)
+    """The message ``code`` in ``lang``; date parameters in the one date style (payung.formats)."""
+    text = MESSAGES[code][1 if lang.startswith("en") else 0]
+    return text.format(**{key: formats.shown(value, lang) for key, value in params.items()})
 
 
 class FileProblem(Exception):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from payung import formats
 from payung.files import xlsx
 from payung.regions.catalog import nik_region
 from payung.registry import nik as niks
@@ -55,11 +56,20 @@ class Checked:
 
 
 @dataclass(frozen=True)
+class _Date:
+    """A message parameter that is a Date column: written in the reader's date style (payung.formats), like
+    every date a person reads, not polars' ISO text."""
+
+    column: pl.Expr
+
+
+@dataclass(frozen=True)
 class _Check:
     column: str
     code: str
     failed: pl.Expr
-    params: dict[str, pl.Expr | str] = field(default_factory=dict)
+    params: dict[str, pl.Expr | str | dt.date | _Date] = field(default_factory=dict)
+    severity: str = "error"  # a warning flags the row and still imports it
 
 
 def validate(
@@ -84,8 +94,12 @@ def validate(
     issues = _issues(work, checks, sheet, lang)
     issues = pl.concat([issues, _duplicates(work, issues, sheet, lang)]).sort(LINE, "_order")
     rows = work.select(LINE, *(pl.col(c).cast(t) for c, t in CANONICAL.items()))
-    rows = rows.filter(~pl.col(LINE).is_in(issues.get_column(LINE).implode()))
+    rows = rows.filter(~pl.col(LINE).is_in(_error_lines(issues)))
     return Checked(rows, issues.drop("_order"), work.height, sheet)
+
+
+def _error_lines(issues: pl.DataFrame) -> pl.Series:
+    return issues.filter(pl.col("severity") == "error").get_column(LINE).implode()
 
 
 def _numbered(sheet: Sheet) -> pl.DataFrame:
@@ -133,11 +147,8 @@ def _wage_amount(text: str) -> int | None:
     return None if _wage_code(text) else parse_wage(text)
 
 
-def _encoded_birth(today: dt.date):
-    def decode(ddmmyy: str) -> dt.date | None:
-        return niks.encoded_birth(f"000000{ddmmyy}0000", today)[0]
-
-    return decode
+def _coded_sex(ddmmyy: str) -> str:
+    return niks.BirthCode.read(ddmmyy).sex
 
 
 def _parsed(work: pl.DataFrame, default_group: str, default_unit: str | None, today: dt.date) -> pl.DataFrame:
@@ -160,13 +171,9 @@ def _parsed(work: pl.DataFrame, default_group: str, default_unit: str | None, to
     prefixes = [p for p in well_formed.get_column("_prefix").unique().to_list() if nik_region(p)]
     text = {c: pl.col(f"t_{c}") for c in CANONICAL}
     unit_missing = text["unit_code"].is_null() & text["unit_name"].is_null()
-    return work.with_columns(
+    work = work.with_columns(
         pl.col("_prefix").is_in(prefixes).alias("_region_ok"),
-        _mapped(well_formed, "_ddmmyy", _encoded_birth(today), pl.Date()).alias("_nik_birth"),
-        pl.when(pl.col("nik").str.slice(6, 2).cast(pl.Int32, strict=False) > 40)
-        .then(pl.lit(niks.FEMALE))
-        .otherwise(pl.lit(niks.MALE))
-        .alias("_nik_sex"),
+        _mapped(well_formed, "_ddmmyy", _coded_sex, pl.Utf8()).alias("_nik_sex"),
         _mapped(work, "t_sex", parse_sex, pl.Utf8()).alias("_sex"),
         _mapped(work, "t_group", parse_group, pl.Utf8()).alias("_group"),
         _mapped(work, "t_monthly_wage", _wage_code, pl.Utf8()).alias("_wage_code"),
@@ -181,9 +188,25 @@ def _parsed(work: pl.DataFrame, default_group: str, default_unit: str | None, to
         .alias("unit_code"),
         *(text[c].alias(c) for c in CANONICAL if c not in _DERIVED),
     ).with_columns(
-        pl.coalesce("_sex", pl.when("_nik_ok").then("_nik_sex")).alias("sex"),
+        pl.coalesce("_sex", "_nik_sex").alias("sex"),
         pl.coalesce("_group", pl.lit(default_group)).alias("group"),
     )
+    return work.with_columns(
+        _nik_birth(work.filter("_nik_ok"), today).alias("_nik_birth"),
+        _mapped(work, "birth_date", lambda born: niks.unusual_age(born, today), pl.Int64()).alias("_odd_age"),
+    )
+
+
+def _nik_birth(well_formed: pl.DataFrame, today: dt.date) -> pl.Expr:
+    """nik.BirthCode.birth_date of each distinct (birth code, recorded date) pair, mapped back. Codes that
+    agree make about as many pairs as there are distinct birth dates."""
+    key = pl.concat_str("_ddmmyy", pl.col("birth_date").cast(pl.Utf8).fill_null(""), separator=" ")
+    pairs = well_formed.select(key.alias("key"), "_ddmmyy", "birth_date").unique("key")
+    born = [
+        niks.BirthCode.read(code).birth_date(recorded, today)
+        for code, recorded in pairs.select("_ddmmyy", "birth_date").iter_rows()
+    ]
+    return key.replace_strict(pairs.get_column("key"), born, default=None, return_dtype=pl.Date())
 
 
 def _single_spaced(text: pl.Expr) -> pl.Expr:
@@ -210,15 +233,18 @@ def _checks(
         _Check("nik", "date", nik_ok & c("_nik_birth").is_null(), {"ddmmyy": c("_ddmmyy")}),
         _Check("nik", "sequence", nik_ok & (c("nik").str.slice(12) == "0000")),
         _Check("nik", "birth_date_mismatch", nik_ok & (c("_nik_birth") != c("birth_date")),
-               {"encoded": c("_nik_birth"), "recorded": c("birth_date")}),
+               {"encoded": _Date(c("_nik_birth")), "recorded": _Date(c("birth_date"))}),
         _Check("nik", "sex_mismatch", nik_ok & (c("_sex") != c("_nik_sex")),
                {"encoded": c("_nik_sex"), "recorded": c("_sex")}),
         _Check("name", "required", c("name").is_null()),
         _Check("birth_date", "required", t("birth_date").is_null()),
         *(_Check(d, "date_invalid", t(d).is_not_null() & c(d).is_null(), {"value": t(d)})
           for d in DATE_COLUMNS),
-        _Check("birth_date", "date_future", c("birth_date") > today, {"value": t("birth_date")}),
-        _Check("end_date", "end_before_start", c("end_date") < c("start_date"), {"value": t("end_date")}),
+        _Check("birth_date", "date_future", c("birth_date") > today, {"value": _Date(c("birth_date"))}),
+        _Check("birth_date", "age_unusual", c("_odd_age").is_not_null(),
+               {"age": c("_odd_age"), "on": today, "born": _Date(c("birth_date"))}, "warning"),
+        _Check("end_date", "end_before_start", c("end_date") < c("start_date"),
+               {"value": _Date(c("end_date"))}),
         _Check("sex", "sex_invalid", t("sex").is_not_null() & c("_sex").is_null(), {"value": t("sex")}),
         *(_Check("monthly_wage", code, c("_wage_code") == code, {"value": t("monthly_wage")})
           for code in ("wage_invalid", "wage_fraction", "wage_negative", "wage_range")),
@@ -242,7 +268,7 @@ def _bad_village(village_codes: set[str] | None) -> pl.Expr:
     return bad | ~code.is_in(village_codes) if village_codes is not None else bad
 
 
-def _fmt(code: str, lang: str, params: dict[str, pl.Expr | str]) -> pl.Expr:
+def _fmt(code: str, lang: str, params: dict[str, pl.Expr | str | dt.date | _Date]) -> pl.Expr:
     """The message template of ``code`` filled column-wise: '{value}' placeholders become expressions."""
     pieces = re.split(r"\{(\w+)\}", MESSAGES[code][1 if lang.startswith("en") else 0])
     parts = []
@@ -251,7 +277,12 @@ def _fmt(code: str, lang: str, params: dict[str, pl.Expr | str]) -> pl.Expr:
             parts.append(pl.lit(piece))
             continue
         value = params[piece]
-        parts.append(value.cast(pl.Utf8).fill_null("") if isinstance(value, pl.Expr) else pl.lit(str(value)))
+        if isinstance(value, _Date):
+            value = value.column.dt.strftime(formats.STRFTIME[formats.language(lang)])
+        if isinstance(value, pl.Expr):
+            parts.append(value.cast(pl.Utf8).fill_null(""))
+        else:
+            parts.append(pl.lit(str(formats.shown(value, lang))))
     return pl.concat_str(parts)
 
 
@@ -267,7 +298,7 @@ def _issues(work: pl.DataFrame, checks: list[_Check], sheet: Sheet, lang: str) -
         .select(
             pl.col(LINE),
             pl.lit(_column_label(sheet, check.column)).alias("column"),
-            pl.lit("error").alias("severity"),
+            pl.lit(check.severity).alias("severity"),
             pl.lit(check.code).alias("code"),
             *_reasons(check, sheet),
             pl.lit(order, pl.Int32).alias("_order"),
@@ -292,7 +323,7 @@ def _column_label(sheet: Sheet, column: str) -> str:
 
 def _duplicates(work: pl.DataFrame, issues: pl.DataFrame, sheet: Sheet, lang: str) -> pl.DataFrame:
     """A NIK seen again among the otherwise valid rows: the first keeps it, the later ones are rejected."""
-    fine = work.select(LINE, "nik").filter(~pl.col(LINE).is_in(issues.get_column(LINE).implode()))
+    fine = work.select(LINE, "nik").filter(~pl.col(LINE).is_in(_error_lines(issues)))
     again = fine.filter(~pl.col("nik").is_first_distinct())
     first = (
         fine.filter(pl.col("nik").is_in(again.get_column("nik").implode()))

@@ -14,9 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung.accounts import scope
 from payung.audit.locking import claim
 from payung.audit.services import record, snapshot
 from payung.regions.models import Region
+from payung.registry import bulk
 from payung.registry import nik as nik_rules
 from payung.registry.models import Engagement, Group, Person, Sex, Status, StatusChange, Unit
 from payung.registry.names import index_values
@@ -218,6 +220,55 @@ def change_status(
         channel=channel,
     )
     return change
+
+
+def _code_taken(code: str) -> list[str]:
+    return [_("Unit berkode %(code)s sudah ada di wilayah ini.") % {"code": code}]
+
+
+def _unit_errors(region: Region, code: str, name: str, group: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    max_code = Unit._meta.get_field("code").max_length
+    if not code:
+        errors["code"] = [_("Kode unit wajib diisi.")]
+    elif len(code) > max_code:
+        errors["code"] = [_("Kode unit paling panjang %(max)s karakter.") % {"max": max_code}]
+    elif Unit.objects.filter(region=region, code=code).exists():
+        errors["code"] = _code_taken(code)
+    if not name:
+        errors["name"] = [_("Nama unit wajib diisi.")]
+    if group not in Group.values:
+        errors["group"] = [
+            _("Kelompok %(group)s tidak dikenal; pilih salah satu: %(groups)s.")
+            % {"group": group, "groups": ", ".join(Group.values)}
+        ]
+    return errors
+
+
+@transaction.atomic
+def create_unit(user, region: Region, code: str, name: str, group: str, *, channel: str = "web") -> Unit:
+    """A unit added by hand. ``group`` (who works there) sets its kind exactly as an import naming the unit
+    would (registry.bulk.new_unit), so adding a unit first and importing it later give the same unit."""
+    if scope.restricted_unit_ids(user) is not None:  # the new unit would be outside what they may see
+        raise NotAllowed(
+            {"unit": [_("Operator yang dibatasi pada unit tertentu tidak dapat menambah unit.")]}
+        )
+    code, name = code.strip(), " ".join(name.split())
+    _check(_unit_errors(region, code, name, group))
+    unit = bulk.new_unit(region.code, code, name, group)
+    if (
+        unit.village_id
+        and not Region.objects.filter(code=unit.village_id, level=Region.Level.VILLAGE).exists()
+    ):
+        raise ValidationFailed(
+            {"code": [_("Desa/kelurahan %(code)s tidak ada di wilayah ini.") % {"code": code}]}
+        )
+    try:
+        unit.save()
+    except IntegrityError:  # a concurrent insert of the same code
+        raise ValidationFailed({"code": _code_taken(code)}) from None
+    record(user, "unit.create", unit, after=snapshot(unit), channel=channel)
+    return unit
 
 
 def record_view(user, person: Person, *, channel: str = "web") -> None:

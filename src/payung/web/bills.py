@@ -25,12 +25,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from payung import formats
 from payung.accounts import scope
 from payung.contributions import billing, exports, payments
 from payung.contributions.models import Bill
+from payung.coverage import queries as coverage_queries
 from payung.coverage.models import Agreement
-from payung.web.forms import Form
-from payung.web.templatetags.payung import angka, rupiah
+from payung.web.forms import Form, MonthField
+from payung.web.templatetags.payung import angka, money
 
 PAGE_SIZE = 50
 
@@ -41,10 +43,8 @@ def visible_bills(user):
 
 
 class GenerateForm(Form):
-    period = forms.CharField(
-        label=gettext_lazy("Bulan tagihan"),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
-        help_text=gettext_lazy("Paling jauh bulan depan."),
+    period = MonthField(
+        label=gettext_lazy("Bulan tagihan"), help_text=gettext_lazy("Paling jauh bulan depan.")
     )
     agreement = forms.ModelChoiceField(
         label=gettext_lazy("Perjanjian (PKS)"),
@@ -57,19 +57,13 @@ class GenerateForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = Agreement.objects.filter(region=region)
 
-    def clean_period(self):
-        try:
-            return billing.parse_period(self.cleaned_data["period"])
-        except billing.BillingError as error:
-            raise forms.ValidationError(error.text(translation.get_language() or "id")) from None
-
 
 def _generate_form(user, data=None) -> GenerateForm | None:
     """The form for a kab/kota user who manages money; None for everyone else."""
     region = scope.tenant_of(user)
     if region is None or not user.can_manage_money:
         return None
-    initial = {"period": billing.next_month(timezone.localdate().replace(day=1)).strftime("%Y-%m")}
+    initial = {"period": billing.next_month(timezone.localdate().replace(day=1))}
     return GenerateForm(data, region=region, initial=initial)
 
 
@@ -94,10 +88,10 @@ def bills_list(request: HttpRequest) -> HttpResponse:
                     request,
                     _("Tagihan %(month)s PKS %(number)s dibuat: %(people)s orang, %(total)s.")
                     % {
-                        "month": billing.month_label(bill.period, translation.get_language() or "id"),
+                        "month": formats.format_month(bill.period, translation.get_language()),
                         "number": bill.agreement.number,
                         "people": angka(bill.people),
-                        "total": rupiah(bill.total),
+                        "total": money(bill.total),
                     },
                 )
             return redirect(reverse("bill", args=[bills[0].pk]) if len(bills) == 1 else reverse("bills"))
@@ -107,7 +101,13 @@ def bills_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(bills.order_by("-period", "agreement__number"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"title": _("Tagihan iuran"), "page": page, "form": form}
+    # Warned before generating (decision 0020): agreements whose covered people all lose cover soon.
+    covers = []
+    if form is not None:
+        mine = coverage_queries.agreements(request.user).filter(region=scope.tenant_of(request.user))
+        found = coverage_queries.cover_ends(request.user, mine, timezone.localdate())
+        covers = sorted(found.values(), key=lambda c: (c.last_day, c.agreement.number))
+    context = {"title": _("Tagihan iuran"), "page": page, "form": form, "covers": covers}
     return render(request, "web/bills.html", context, status=status)
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,9 +26,10 @@ from payung import uploads
 from payung.accounts import scope
 from payung.audit.locking import Conflict
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
-from payung.coverage import enrolment, queries, registration
+from payung.coverage import enrolment, kpj_review, queries, registration
 from payung.coverage.models import Agreement, FundingSource, MidMonthRule
 from payung.coverage.services import AgreementData, create_agreement, update_agreement
+from payung.registry import nik as nik_rules
 from payung.registry.models import Group
 from payung.registry.services import ValidationFailed
 from payung.web.forms import Form, RupiahField, ServiceForm, Versioned, date_field
@@ -158,19 +160,18 @@ class ReplyForm(Form):
 def agreements_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     agreements = queries.with_people(request.user, queries.agreements(request.user))
-    warnings = dict(queries.expiring(agreements, today))
+    covers = queries.cover_ends(request.user, queries.agreements(request.user), today)
     rows = [
         {
             "agreement": a,
-            "days_left": warnings.get(a),
-            "level": queries.warning_level(warnings.get(a)),
+            "cover": covers.get(a.pk),
             "state": "future" if a.valid_from > today else ("ended" if a.valid_to < today else "valid"),
         }
         for a in agreements.order_by("region_id", "-valid_from", "number")
     ]
     context = {
         "rows": rows,
-        "expiring": [r for r in rows if r["level"]],
+        "covers": sorted(covers.values(), key=lambda c: (c.last_day, c.agreement.number)),
         "can_create": request.user.can_manage_money and scope.tenant_of(request.user) is not None,
     }
     return render(request, "web/agreements.html", context)
@@ -234,13 +235,14 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
     today = timezone.localdate()
     on = _counted_on(agreement, today)
     by_unit = queries.counts_by_unit_and_program(request.user, agreement, on)
-    days = dict(queries.expiring(Agreement.objects.filter(pk=agreement.pk), today)).get(agreement)
+    cover = queries.cover_ends(request.user, Agreement.objects.filter(pk=agreement.pk), today)
     sent = queries.registration_batches(request.user, agreement.registrations.select_related("created_by"))
     batches = list(sent.annotate(entry_count=Count("entries")))
     for batch in batches:
         states = batch.entries.order_by().values("state").annotate(n=Count("id"))
         batch.by_state = {row["state"]: row["n"] for row in states}
-    can_manage = request.user.can_manage_money
+    user = request.user
+    can_manage = user.can_manage_money
     context = {
         "agreement": agreement,
         "units": agreement.units.all(),
@@ -250,10 +252,10 @@ def _detail(request: HttpRequest, agreement: Agreement, **extra) -> HttpResponse
         "total_people": sum(r["people"] for r in by_unit),
         "total_on": {p: sum(r["programs"][p] for r in by_unit) for p in agreement.programs},
         "periods": queries.memberships(request.user, agreement).count(),
-        "days_left": days,
-        "level": queries.warning_level(days),
+        "cover": cover.get(agreement.pk),
         "batches": batches,
         "pending": registration.pending(agreement).count() if can_manage else None,
+        "conflicts": [(e, nik_rules.mask(e.person.nik)) for e in kpj_review.conflicts(user, agreement)],
         "can_manage": can_manage,
         "reply_form": extra.pop("reply_form", None) or (ReplyForm() if can_manage else None),
         **extra,
@@ -340,4 +342,27 @@ def registration_reply(request: HttpRequest, pk: int) -> HttpResponse:
         _("Balasan BPJS untuk pendaftaran #%(batch)s: %(registered)s terdaftar, %(rejected)s ditolak.")
         % {"batch": batch.pk, "registered": result.registered, "rejected": result.rejected},
     )
+    if result.conflicts:
+        messages.warning(
+            request,
+            _("%(n)s orang sudah punya KPJ lain di registri: KPJ mereka tidak ditimpa; putuskan di bawah.")
+            % {"n": result.conflicts},
+        )
     return _detail(request, batch.agreement, reply_result=result, reply_batch=batch)
+
+
+@treasurer_required
+def registration_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decide a KPJ conflict of a reply: BPJS's number or the registry's (coverage.kpj_review)."""
+    entry = scope.get_or_404(kpj_review.conflicts(request.user).select_related("batch__agreement"), pk=pk)
+    _post_only(request)
+    agreement = entry.batch.agreement
+    try:
+        kpj_review.resolve(request.user, entry, request.POST.get("choice", ""))
+    except ValidationFailed as failed:
+        for errors in failed.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        messages.success(request, _("KPJ %(name)s sudah diputuskan.") % {"name": entry.person.name})
+    return redirect(reverse("agreement", args=[agreement.pk]) + "#kpj-berbeda")

@@ -55,7 +55,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     region = scope.tenant_of(request.user)
     if region is None:
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None, units=scope.units(request.user))
+    units = scope.units(request.user).filter(region=region)
+    form = ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method != "POST":
         return render(request, "web/import_upload.html", {"form": form})
     batch = _preview(form, request, region) if form.is_valid() else None
@@ -74,6 +75,10 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "summary": importer.summary(batch),
         "valid": max(batch.total_rows - batch.rejected, 0),
         "can_commit": request.user.can_edit and batch.state == ImportBatch.State.PREVIEW,
+        # What followed the commit: enrolment under the agreements in force (decision 0020).
+        "notes": importer.notes(batch, translation.get_language() or "id")
+        if batch.state == ImportBatch.State.COMMITTED
+        else [],
     }
     return render(request, "web/import_detail.html", context)
 

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from payung.accounts import scope
-from payung.contributions import arrears
+from payung.contributions import arrears, ledger
 from payung.contributions.models import Bill, LineKind
 from payung.contributions.payments import PaymentData, record_payment, rupiah, visible_bills
 from payung.coverage.models import Agreement
 from payung.registry import nik as nik_rules
 from payung.registry.services import ValidationFailed
-from payung.web.forms import RupiahField, ServiceForm, date_field
+from payung.web.forms import Form, RupiahField, ServiceForm, date_field
 from payung.web.views import treasurer_required
 
 PAGE_SIZE = 50
@@ -87,6 +87,7 @@ def _summary(bill: Bill, today: dt.date) -> dict:
         "outstanding": max(bill.total - paid, 0),
         "status": state,
         "status_label": arrears.STATUS_LABELS[state],
+        "credit": max(-bill.total, 0),  # corrections above the month: BPJS owes it back
         "fine": arrears.fine(bill, today, unpaid=max(bill.total - paid, 0)),
         "days_late": max((today - bill.due_date).days, 0) if paid < bill.total else 0,
     }
@@ -157,19 +158,20 @@ def bill_pay(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("bill", args=[bill.pk]) + "#bayar")
 
 
-def _as_of(request: HttpRequest) -> dt.date:
-    """?tanggal=YYYY-MM-DD looks at the arrears as they stood on an earlier day; default today."""
-    today = dt.date.today()
-    try:
-        asked = dt.date.fromisoformat(request.GET.get("tanggal", ""))
-    except ValueError:
-        return today
-    return min(asked, today)
+class AsOfForm(Form):
+    """?tanggal=... looks at the arrears as they stood on an earlier day (default and at most today)."""
+
+    tanggal = date_field(gettext_lazy("Per tanggal"))
+
+    def day(self, today: dt.date) -> dt.date:
+        asked = self.cleaned_data["tanggal"] if self.is_valid() else None
+        return min(asked or today, today)
 
 
 @login_required
 def arrears_page(request: HttpRequest) -> HttpResponse:
-    on = _as_of(request)
+    form = AsOfForm(request.GET or None, initial={"tanggal": dt.date.today()})
+    on = form.day(dt.date.today())
     bills = visible_bills(request.user)
     rows = arrears.arrears(bills, on)
     lapsed = []
@@ -181,6 +183,7 @@ def arrears_page(request: HttpRequest) -> HttpResponse:
             lapsed.append({"agreement": agreement, "people": shown, "count": len(people)})
     context = {
         "title": _("Tunggakan"),
+        "form": form,
         "on": on,
         "today": on == dt.date.today(),
         "rows": rows,
@@ -194,7 +197,7 @@ def arrears_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_page(request: HttpRequest, pk: int) -> HttpResponse:
     person = scope.get_or_404(scope.people(request.user).select_related("region"), pk=pk)
-    rows = arrears.ledger(person)
+    rows = ledger.ledger(person)
     bill_ids = {r.bill_id for r in rows}
     billed = sum(r.amount for r in rows)
     covered = sum(r.covered for r in rows)

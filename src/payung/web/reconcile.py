@@ -28,16 +28,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from payung import uploads
+from payung import formats, uploads
 from payung.accounts import scope
 from payung.audit.locking import Conflict
 from payung.reconcile import exports, services
 from payung.reconcile.errors import ReconcileProblem
+from payung.reconcile.findings import IMPACT_PARTS, impact_part
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
 from payung.registry import duplicates
 from payung.registry.nik import mask
 from payung.registry.services import ValidationFailed, record_export
-from payung.web.forms import Form, ServiceForm, Versioned
+from payung.web.forms import Form, MonthField, ServiceForm, Versioned
 
 PAGE_SIZE = 50
 
@@ -57,10 +58,7 @@ class UploadForm(Form):
         label=gettext_lazy("Berkas BPJS (XLSX/CSV)"),
         help_text=gettext_lazy("Daftar peserta atau tagihan dari BPJS Ketenagakerjaan."),
     )
-    period = forms.CharField(
-        label=gettext_lazy("Bulan"),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
-    )
+    period = MonthField(label=gettext_lazy("Bulan"))
     kind = forms.ChoiceField(
         label=gettext_lazy("Jenis berkas"),
         required=False,
@@ -70,12 +68,6 @@ class UploadForm(Form):
         ],
         help_text=gettext_lazy("Tagihan bila berkasnya punya kolom iuran."),
     )
-
-    def clean_period(self):
-        try:
-            return services.parse_period(self.cleaned_data["period"])
-        except ReconcileProblem as problem:
-            raise forms.ValidationError(problem.text(_lang())) from None
 
 
 class ReviewForm(Versioned, ServiceForm):
@@ -136,8 +128,10 @@ def _rows(run: Reconciliation) -> list[dict]:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = scope.get_or_404(services.visible_runs(request.user), pk=pk)
-    rows = _rows(run)
-    total = {k: sum(r.get(k, 0) for r in rows) for k in ("count", "billed", "computed", "impact")}
+    parts = services.impact_parts(run)
+    named = [(part, exports.part_label(part)) for part in IMPACT_PARTS]
+    rows = [{**row, "parts": [(label, parts[row["kind"]][p]) for p, label in named]} for row in _rows(run)]
+    total = {k: sum(r.get(k, 0) for r in rows) for k in ("count", "billed", "computed")}
     change = services.changes(run)
     if change is not None:
         change.counts = [row for row in change.counts if row["before"] != row["now"]]
@@ -148,10 +142,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     latest = Reconciliation.objects.filter(region=run.region, snapshot__period=run.snapshot.period).first()
     open_count = run.findings.exclude(kind="matched").filter(state=Finding.State.OPEN).count()
     context = {
-        "title": _("Rekonsiliasi %(period)s") % {"period": f"{run.snapshot.period:%m/%Y}"},
+        "title": _("Rekonsiliasi %(period)s")
+        % {"period": formats.format_month(run.snapshot.period, _lang())},
         "run": run,
         "rows": rows,
         "total": total,
+        "parts": [(part, label, parts["total"][part]) for part, label in named],
         "change": change,
         "can_write": _writer(request.user) == run.region,
         "is_latest": latest == run,
@@ -195,6 +191,8 @@ def _listed(finding: Finding) -> dict:
         "unit": side.get("unit_name") or "",
         "differences": exports.difference_labels(finding.differences),
         "end": finding.evidence.get("end"),
+        "part": exports.part_label(impact_part(finding.kind, finding.impact)),
+        "amount": abs(finding.impact),
     }
 
 
@@ -216,7 +214,7 @@ COMPARED = [
 DIFFERENCE_OF = {"monthly_wage": "wage", "contribution": "amount"} | {
     f: f for f in ("name", "birth_date", "nik", "kpj", "sex", "programs")
 }
-LEVELS = duplicates.LEVEL_LABELS | {"century": gettext_lazy("tahun dua digit terbaca pada abad lain")}
+LEVELS = duplicates.LEVEL_LABELS
 FIELDS = duplicates.FIELD_LABELS | {"kpj": gettext_lazy("Nomor KPJ")}
 
 
@@ -246,14 +244,11 @@ def _detail(
         record_view(request.user, finding.person)  # full NIKs of a registry person are on screen
     can_write = _writer(request.user) == finding.region and bool(decisions(finding))
     context = {
+        **_listed(finding),
         "title": exports.label(finding.kind),
-        "finding": finding,
-        "name": _listed(finding)["name"],
         "run": finding.reconciliation,
         "rows": rows,
-        "differences": exports.difference_labels(finding.differences),
         "evidence": _evidence(finding.evidence.get("fields", {})),
-        "end": finding.evidence.get("end"),
         "form": (form or ReviewForm(finding=finding)) if can_write else None,
         "conflict": conflict.for_form() if conflict else "",
     }

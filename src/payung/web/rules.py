@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from payung import formats
 from payung.accounts import scope
 from payung.contributions import billing
 from payung.contributions.calculator import PROGRAMS, QuoteError, quote
@@ -22,17 +23,22 @@ from payung.registry.services import ValidationFailed
 from payung.rules import services
 from payung.rules.models import Confidence, Parameter, Program
 from payung.rules.queries import book, parameters
-from payung.web.forms import RupiahField, ServiceForm, date_field
+from payung.web.forms import Form, RupiahField, ServiceForm, date_field
+
+
+def _lang() -> str:
+    return translation.get_language() or "id"
 
 
 def _english() -> bool:
-    return (translation.get_language() or "id").startswith("en")
+    return _lang().startswith("en")
 
 
 @login_required
 def rules_list(request):
-    form = OnDateForm(request.GET or None)
-    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else timezone.localdate()
+    today = timezone.localdate()
+    form = OnDateForm(request.GET or None, initial={"on": today})
+    on = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else today
     region = scope.region_prefix(request.user) or ""
     rules, english = book(), _english()
     groups: dict[str, list[dict]] = {}
@@ -52,12 +58,13 @@ def rules_list(request):
         "form": form,
         "on": on,
         "groups": groups,
+        "confidences": Confidence.choices,
         "can_add": request.user.can_set_rules(region) or request.user.can_set_rules(""),
     }
     return render(request, "web/rules.html", context)
 
 
-class OnDateForm(forms.Form):
+class OnDateForm(Form):
     on = date_field(gettext_lazy("Berlaku pada tanggal"))
 
 
@@ -111,7 +118,7 @@ def rule_add(request):
             messages.success(
                 request,
                 _("Versi baru %(key)s berlaku mulai %(date)s disimpan.")
-                % {"key": version.parameter_id, "date": version.effective_from.strftime("%d/%m/%Y")},
+                % {"key": version.parameter_id, "date": formats.format_date(version.effective_from, _lang())},
             )
             if note := billing.reached_note(version):
                 messages.warning(request, note)
@@ -120,7 +127,7 @@ def rule_add(request):
 
 
 # ------------------------------------------------------------------------------------------ calculator
-class QuoteForm(forms.Form):
+class QuoteForm(Form):
     category = forms.ChoiceField(
         label=gettext_lazy("Kategori"),
         widget=forms.RadioSelect,

@@ -27,7 +27,7 @@ from payung.audit.locking import Conflict
 from payung.registry import services
 from payung.registry.models import Group, Person, Status
 from payung.registry.search import search_people
-from payung.web import queries
+from payung.web import queries, uncovered
 from payung.web.forms import EngagementForm, NewPersonForm, PersonChangeForm, PersonForm, StatusForm
 
 PAGE_SIZE = 50
@@ -106,7 +106,8 @@ treasurer_required = role_required(lambda user: user.can_manage_money)
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"stats": queries.dashboard(request.user)})
+    stats = {**queries.dashboard(request.user), "uncovered": uncovered.count(request.user)}
+    return render(request, "web/home.html", {"stats": stats})
 
 
 @login_required

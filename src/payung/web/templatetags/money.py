@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from django import template
 
-from payung.web.templatetags.payung import money
+from payung.web.templatetags.payung import rupiah
 
 register = template.Library()
 
-BADGES = {"paid": "st-active", "partial": "st-warning", "unpaid": "st-ended", "overdue": "st-error"}
+BADGES = {
+    "paid": "st-active",
+    "partial": "st-warning",
+    "unpaid": "st-ended",
+    "overdue": "st-error",
+    "credit": "st-open",
+}
 
 
 @register.filter
@@ -17,7 +23,5 @@ def badge(status: str) -> str:
     return BADGES.get(status, "")
 
 
-@register.filter
-def uang(value) -> str:
-    """Rp 1.234.567 with a non-breaking space, so a narrow column never splits 'Rp' from the number."""
-    return money(value, "\u00a0")
+# The money pages' older name of the one rupiah filter (payung.rupiah); new templates use ``rupiah``.
+register.filter("uang", rupiah)

@@ -1,39 +1,81 @@
-"""Template filters: numbers the Indonesian way (1.234.567), audit actions in words, field diffs."""
+"""Template filters: how pages write numbers, rupiah, dates, months and times (payung.formats, one style per
+language: decision 0018), audit actions in words, field diffs.
+
+    {{ n|angka }}         1.234.567           {{ amount|rupiah }}  Rp 1.234.567 (never broken across lines)
+    {{ day|tanggal }}     01-09-1978 / 1 Sep 1978
+    {{ month|bulan }}     September 2026      {{ moment|waktu }}   01-09-2026 14:05 (local time)
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from babel.numbers import format_decimal
 from django import template
-from django.utils import translation
-from django.utils.formats import date_format
+from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from payung import formats
 from payung.registry.models import Group, Sex, Status, Unit
+from payung.rules.models import Confidence
 
 register = template.Library()
+
+
+def _lang() -> str:
+    return translation.get_language() or "id"
+
+
+def _local(value):
+    """An aware datetime in the site's time zone (WITA); anything else as it is."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
 
 
 @register.filter
 def angka(value) -> str:
     """1234567 -> '1.234.567' in Indonesian, '1,234,567' in English; empty for None."""
-    if value is None or value == "":
-        return ""
-    lang = "en" if (translation.get_language() or "id").startswith("en") else "id"
-    return format_decimal(value, locale=lang)
+    return formats.format_number(value, _lang())
 
 
-def money(value, space: str = " ") -> str:
-    """Rp 1.234.567; a negative amount as -Rp 39.960 (the sign before the currency, as in exports)."""
-    if value is None or value == "":
-        return ""
-    return f"{'-' if value < 0 else ''}Rp{space}{angka(abs(value))}"
+def money(value) -> str:
+    """'Rp 1.234.567' as plain text, for messages and exports; a negative amount as '-Rp 39.960'."""
+    return formats.format_rupiah(value, _lang())
 
 
 @register.filter
 def rupiah(value) -> str:
-    return money(value)
+    """An amount in a page: one unbreakable piece (``.money`` is nowrap), so a narrow column or card never
+    shows 'Rp 27.851.9' on one line and '85' on the next. Empty for None, so ``|default:"—"`` works."""
+    text = money(value)
+    return format_html('<span class="money">{}</span>', text) if text else ""
+
+
+def _unbroken(text: str) -> str:
+    """One piece a line never breaks (a date's hyphens are break opportunities); '' stays ''."""
+    return format_html('<span class="nowrap">{}</span>', text) if text else ""
+
+
+@register.filter
+def tanggal(value) -> str:
+    """A date (or an ISO date text, e.g. from stored evidence): '01-09-1978' / '1 Sep 1978', never broken
+    across lines. Text that is not a date (a value as typed) is shown as it is."""
+    return _unbroken(formats.format_date(_local(value), _lang()))
+
+
+@register.filter
+def bulan(value) -> str:
+    """The month of a date: 'September 2026'."""
+    return formats.format_month(_local(value), _lang())
+
+
+@register.filter
+def waktu(value) -> str:
+    """A moment in local time: '01-09-2026 14:05' / '1 Sep 2026 14:05'."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return _unbroken(formats.format_datetime(_local(value), _lang()))
 
 
 def action_labels() -> dict[str, str]:
@@ -82,17 +124,14 @@ def _field_labels() -> dict[str, str]:
 
 
 def _value(field: str, value) -> object:
-    """A stored value as people read it: choice labels, dates as 30 Apr 1985, rupiah with separators."""
+    """A stored value as people read it: choice labels, dates in the one style, rupiah with separators."""
     if value in (None, ""):
         return ""
     choices = {"sex": Sex.choices, "group": Group.choices, "status": Status.choices}.get(field)
     if choices:
         return dict(choices).get(value, value)
     if field.endswith("date") and isinstance(value, str):
-        try:
-            return date_format(dt.date.fromisoformat(value[:10]), "j M Y")
-        except ValueError:
-            return value
+        return formats.format_date(value, _lang())
     if field == "unit_id":
         return Unit.objects.filter(pk=value).values_list("name", flat=True).first() or value
     return angka(value) if field == "monthly_wage" else value
@@ -111,6 +150,12 @@ def changes(event) -> list[tuple[str, object, object]]:
         if old != new:
             rows.append((labels.get(key, key), old, new))
     return rows
+
+
+@register.filter
+def confidence_label(code: str) -> str:
+    """A rule version's confidence mark in words: 'R' -> 'Teks peraturan'."""
+    return dict(Confidence.choices).get(code, code)
 
 
 @register.filter

@@ -19,6 +19,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung import formats
 from payung.accounts import cli, scope
 from payung.contributions import billing, exports
 from payung.contributions.models import Bill
@@ -94,12 +95,12 @@ class Command(BaseCommand):
                 % {
                     "id": bill.pk,
                     "agreement": bill.agreement.number,
-                    "period": billing.month_label(bill.period, options["lang"]),
+                    "period": formats.format_month(bill.period, options["lang"]),
                     "people": f"{bill.people:,}",
                     "lines": f"{bill.line_count:,}",
                     "total": exports.rupiah(bill.total),
                     "adjustments": exports.rupiah(bill.adjustments),
-                    "due": bill.due_date.isoformat(),
+                    "due": formats.format_date(bill.due_date, options["lang"]),
                 }
             )
 

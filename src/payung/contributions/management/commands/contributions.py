@@ -17,14 +17,8 @@ from django.utils.translation import gettext as _
 
 from payung.accounts import cli
 from payung.contributions.calculator import CATEGORIES, QuoteError, quote
+from payung.files.letters import count
 from payung.rules.queries import book
-
-
-def _rupiah(text: str) -> int:
-    cleaned = text.replace(".", "").replace("_", "").strip()
-    if not cleaned.lstrip("-").isdigit():
-        raise CommandError(_("Jumlah harus bilangan bulat rupiah, bukan %(text)s.") % {"text": text})
-    return int(cleaned)
 
 
 class Command(BaseCommand):
@@ -35,11 +29,7 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         q = actions.add_parser("quote", help=self.help)
         q.add_argument("--category", choices=CATEGORIES, required=True)
-        amount = q.add_mutually_exclusive_group(required=True)
-        amount.add_argument("--wage", type=_rupiah, help=_("Upah sebulan (PU), rupiah."))
-        amount.add_argument(
-            "--income", type=_rupiah, help=_("Penghasilan sebulan yang dilaporkan (BPU), rupiah.")
-        )
+        cli.add_amount_arguments(q)
         q.add_argument("--programs", required=True, help="jkk,jkm,jht,jp,jkp,jkn")
         q.add_argument("--jkk-class", dest="jkk_class", type=int, default=None)
         q.add_argument("--on", type=cli.iso_date, default=None)
@@ -74,7 +64,7 @@ def _report(result) -> list[str]:
     rows = [f"{'':6}{_('Pemberi kerja'):>16}{_('Pekerja'):>14}{_('Jumlah'):>14}"]
     for line in [*result.lines, result]:
         label = getattr(line, "program", _("Total"))
-        rows.append(f"{label:<6}{_rp(line.employer):>16}{_rp(line.worker):>14}{_rp(line.total):>14}")
+        rows.append(f"{label:<6}{count(line.employer):>16}{count(line.worker):>14}{count(line.total):>14}")
     used = {v.id or v.key: v for line in result.lines for v in line.versions}.values()
     rows += ["", _("Aturan yang dipakai:")]
     rows += [
@@ -82,8 +72,3 @@ def _report(result) -> list[str]:
         for v in used
     ]
     return rows
-
-
-def _rp(amount: int) -> str:
-    """Indonesian digit grouping: 1.234.567."""
-    return f"{amount:,}".replace(",", ".")

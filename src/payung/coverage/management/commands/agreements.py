@@ -1,6 +1,8 @@
 """`payung agreements list [--region CODE] [--user NAME] [--json]`: the agreements (PKS) a user may see.
 
-Each with its validity, groups, programs, member count and, within 90 days of its end, the days left.
+Each with its validity, groups, programs, member count and, within 90 days of its end, the days left; and
+within 90 days of the day its last covered person loses cover (or since nobody is), that day and the days
+left (decision 0020: contracts may all end before the agreement does).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Command(BaseCommand):
         agreements = queries.with_people(user, agreements)
         today = timezone.localdate()
         left = dict((a.pk, days) for a, days in queries.expiring(agreements, today))
+        visible = cli.visible(user, Agreement.objects.all(), queries.agreements)
+        covers = queries.cover_ends(user, visible, today)
         rows = [
             {
                 "id": a.pk,
@@ -46,6 +50,8 @@ class Command(BaseCommand):
                 "programs": a.programs,
                 "people": a.people,
                 "days_left": left.get(a.pk),
+                "cover_ends": covers[a.pk].last_day.isoformat() if a.pk in covers else None,
+                "cover_days_left": covers[a.pk].days_left if a.pk in covers else None,
             }
             for a in agreements.order_by("region_id", "-valid_from", "number")
         ]
@@ -60,7 +66,23 @@ class Command(BaseCommand):
                 if row["days_left"] is not None
                 else ""
             )
+            warning += _cover_warning(row)
             self.stdout.write(
-                f"#{row['id']} {row['region']} {row['number']} · {row['valid_from']} – {row['valid_to']} · "
+                f"#{row['id']} {row['region']} {row['number']} · {cli.day(row['valid_from'])} – "
+                f"{cli.day(row['valid_to'])} · "
                 f"{', '.join(row['programs'])} · {row['people']} {_('orang')}{warning}"
             )
+
+
+def _cover_warning(row: dict) -> str:
+    """When every covered person loses cover before the agreement ends (or nobody is covered any more)."""
+    days = row["cover_days_left"]
+    if days is None or row["cover_ends"] == row["valid_to"]:
+        return ""
+    if days < 0:
+        text = _(" · tidak ada lagi peserta terlindungi (yang terakhir berakhir %(day)s)")
+        return text % {"day": cli.day(row["cover_ends"])}
+    return _(" · semua peserta kehilangan perlindungan sesudah %(day)s (%(days)s hari lagi)") % {
+        "day": cli.day(row["cover_ends"]),
+        "days": days,
+    }

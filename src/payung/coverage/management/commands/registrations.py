@@ -23,10 +23,6 @@ from payung.coverage.models import Agreement, RegistrationBatch
 from payung.registry.services import ValidationFailed
 
 
-def _failed(error: ValidationFailed) -> CommandError:
-    return CommandError(" ".join(str(m) for messages in error.errors.values() for m in messages))
-
-
 class Command(BaseCommand):
     help = _("Pendaftaran kolektif ke BPJS: buat berkas pendaftaran, baca balasan BPJS.")
 
@@ -59,7 +55,7 @@ class Command(BaseCommand):
         try:
             batch = registration.create_batch(user, agreement, layout_code=options["layout"], channel="cli")
         except ValidationFailed as error:
-            raise _failed(error) from None
+            raise cli.failed(error) from None
         out = Path(options["out"])
         shutil.copyfile(registration.batch_path(batch), out)
         count = batch.entries.count()
@@ -88,7 +84,7 @@ class Command(BaseCommand):
                 channel="cli",
             )
         except ValidationFailed as error:
-            raise _failed(error) from None
+            raise cli.failed(error) from None
         if options["as_json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
@@ -96,5 +92,10 @@ class Command(BaseCommand):
             _("Terdaftar: %(registered)s, ditolak BPJS: %(rejected)s, baris bermasalah: %(bad)s.")
             % {"registered": result.registered, "rejected": result.rejected, "bad": len(result.problems)}
         )
+        if result.conflicts:
+            self.stdout.write(
+                _("KPJ berbeda dari registri (tidak ditimpa, putuskan di halaman PKS): %(n)s.")
+                % {"n": result.conflicts}
+            )
         for line, reason in result.problems:
             self.stdout.write(_("baris %(line)s: %(reason)s") % {"line": line, "reason": reason})

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payung.demo import coverage
+from payung.demo import budget, coverage
 
 
 class Command(BaseCommand):
@@ -28,4 +28,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(region)s: %(people)s peserta, %(bills)s tagihan baru, %(payments)s pembayaran baru.")
                 % {"region": code, **{k: f"{v:,}" for k, v in counts.items()}}
+            )
+        for code, counts in budget.load(timezone.localdate(), region).items():
+            self.stdout.write(
+                _("%(region)s: %(scenarios)s skenario anggaran baru, %(lines)s pagu baru.")
+                % {"region": code, **counts}
             )

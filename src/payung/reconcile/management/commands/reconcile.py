@@ -92,6 +92,13 @@ class Command(BaseCommand):
         for kind, t in run.totals.items():
             label = services.LABELS[kind][1 if o["lang"] == "en" else 0]
             self.stdout.write(f"{label:<48} {t['count']:>9,}   Rp {t['impact']:>15,}")
+        self._parts(services.impact_parts(run)["total"], o["lang"])
+
+    def _parts(self, parts: dict[str, int], lang: str) -> None:
+        """The impacts by their kind, never added together (findings.IMPACT_PARTS)."""
+        for part, amount in parts.items():
+            label = findings.IMPACT_PARTS[part][1 if lang.startswith("en") else 0]
+            self.stdout.write(f"{label:<60}   Rp {amount:>15,}")
 
     def _run(self, o: dict, lang: str) -> None:
         if len(o["files"]) != 2 or not o["out"] or not o["pairs"]:
@@ -119,6 +126,7 @@ class Command(BaseCommand):
         for row in found.summary().iter_rows(named=True):
             label = findings.LABELS[row["finding"]][1 if lang == "en" else 0]
             self.stdout.write(f"{label:<48} {row['count']:>9,}   Rp {row['impact']:>15,}")
+        self._parts(found.impact_parts(), lang)
         self.stdout.write(_("Laporan: %(out)s; pasangan: %(pairs)s") % {"out": o["out"], "pairs": o["pairs"]})
 
 

@@ -1,6 +1,7 @@
 """`payung nik check NIK [--json] [--birth-date YYYY-MM-DD] [--sex L|P] [--lang id|en]`.
 
-Prints whether the NIK is valid, the reasons when it is not, the region names, birth date and sex it encodes.
+Prints whether the NIK is valid, the reasons when it is not, warnings (an unusual age), the region names,
+birth date and sex it encodes.
 Exit code 0 when valid, 1 when invalid (so scripts can test it).
 """
 
@@ -14,6 +15,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from payung import formats
 from payung.registry import nik as nik_rules
 
 
@@ -55,12 +57,13 @@ class Command(BaseCommand):
 def _report(info: nik_rules.NikInfo, lang: str) -> list[str]:
     lines = [f"NIK {info.nik}: " + (_("SAH") if info.valid else _("TIDAK SAH"))]
     lines += [f"  - {reason.text(lang)}" for reason in info.reasons]
+    lines += [f"  ! {_('Peringatan')}: {warning.text(lang)}" for warning in info.warnings]
     sexes = {nik_rules.MALE: _("laki-laki"), nik_rules.FEMALE: _("perempuan")}
     fields = [
         (_("Provinsi"), info.province),
         (_("Kabupaten/kota"), info.regency),
         (_("Kecamatan"), info.district),
-        (_("Tanggal lahir"), info.birth_date.isoformat() if info.birth_date else None),
+        (_("Tanggal lahir"), formats.format_date(info.birth_date, lang) or None),
         (_("Jenis kelamin"), sexes.get(info.sex or "")),
     ]
     return lines + [f"{label}: {value}" for label, value in fields if value]

@@ -58,10 +58,11 @@ class Command(BaseCommand):
         if options["as_json"]:
             self.stdout.write(json.dumps({"on": on.isoformat(), "region": region, "rules": rows}, indent=2))
             return
-        self.stdout.write(_("Aturan yang berlaku pada %(on)s") % {"on": on.isoformat()})
+        self.stdout.write(_("Aturan yang berlaku pada %(on)s") % {"on": cli.day(on)})
         for row in rows:
-            value = row["value"] if row["value"] is not None else "-"
-            since = f"  ({row['effective_from']}, {row['source']})" if row["value"] is not None else ""
+            found = row["value"] is not None
+            value = row["value"] if found else "-"
+            since = f"  ({cli.day(row['effective_from'])}, {row['source']})" if found else ""
             self.stdout.write(f"  {row['key']:<28} {value:>12}{since}")
 
     def _show(self, options):
@@ -74,7 +75,7 @@ class Command(BaseCommand):
         for v in versions:
             region = f" [{v['region']}]" if v["region"] else ""
             self.stdout.write(
-                f"{v['effective_from']}{region}  {v['value']:>12}  {v['confidence']}  {v['source']}"
+                f"{cli.day(v['effective_from'])}{region}  {v['value']:>12}  {v['confidence']}  {v['source']}"
             )
 
     def _add(self, options):

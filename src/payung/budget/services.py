@@ -1,0 +1,339 @@
+"""Every write of the budget: scenarios (made from the registry, or as a variant of another one), adopting a
+scenario as a budget line, and amending a line (APBD-P: a new version, never an edit).
+
+A scenario is priced before it is stored: bad input (a year before the rules, an unknown program, growth
+that empties a roster, a wage assumption out of range) raises ``pricing.PricingError`` and nothing is
+written. Every write is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import polars as pl
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from payung.audit.services import record, snapshot
+from payung.budget import pricing, queries, roster
+from payung.budget.models import BudgetLine, Scenario, ScenarioPart, ScenarioRow
+from payung.coverage.models import Agreement
+from payung.registry.models import Group
+from payung.registry.services import ValidationFailed
+from payung.rules import queries as rule_queries
+
+ACCOUNT_REGION = re.compile(r"^(\d{2})\.?(\d{2})\.(?=\d)")
+
+
+@dataclass(frozen=True)
+class PartData:
+    label: str
+    group: str = ""
+    unit_id: int | None = None
+    category: str = "pu"
+    programs: tuple[str, ...] = ("JKK", "JKM")
+    funding_source: str = "apbd"
+    planned_people: int = 0
+    planned_wage: int | None = None
+    growth: tuple[pricing.Growth, ...] = ()
+    rows: pl.DataFrame | None = field(default=None, compare=False)  # None: counted from the registry now
+
+
+@dataclass(frozen=True)
+class ScenarioData:
+    year: int
+    name: str
+    jkk_class: int | None = 1
+    shares: str = "employer"
+    wage_percent: Decimal | None = None
+    wage_from: int = 1
+    umk: int | None = None
+    umk_from: int = 1
+    notes: str = ""
+    parts: tuple[PartData, ...] = field(default_factory=tuple)
+
+
+def from_registry(region, year: int, programs: tuple[str, ...], groups: list[str] | None = None) -> tuple:
+    """One part per registry group of the region (or ``groups``), with its agreement's or default terms."""
+    book = rule_queries.book()
+    wanted = pricing.programs_of(programs)
+    labels = dict(Group.choices)
+    parts = []
+    counted = roster.counted(region.code, groups)
+    for group in sorted(counted):
+        terms = roster.terms(region.code, group, year, book)
+        label = str(labels.get(group, group))
+        parts.append(PartData(label, group, None, terms.category, wanted, terms.source, rows=counted[group]))
+    return tuple(parts)
+
+
+def create(
+    user, region, data: ScenarioData, *, based_on: Scenario | None = None, channel: str = "web"
+) -> Scenario:
+    """A scenario, priced first: a PricingError leaves nothing stored."""
+    _check_units(region, data)
+    with transaction.atomic():
+        scenario = Scenario.objects.create(
+            region=region,
+            year=data.year,
+            name=data.name.strip()[:200] or _("Skenario %(year)s") % {"year": data.year},
+            jkk_class=data.jkk_class,
+            shares=data.shares,
+            wage_percent=data.wage_percent,
+            wage_from=data.wage_from,
+            umk=data.umk,
+            umk_from=data.umk_from,
+            based_on=based_on,
+            notes=data.notes,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        for order, part in enumerate(data.parts):
+            stored = ScenarioPart.objects.create(
+                scenario=scenario,
+                label=part.label[:120],
+                group=part.group,
+                unit_id=part.unit_id,
+                category=part.category,
+                programs=list(part.programs),
+                funding_source=part.funding_source,
+                planned_people=part.planned_people,
+                planned_wage=part.planned_wage,
+                growth=[{"month": g.month, "people": g.people} for g in part.growth],
+                order=order,
+            )
+            _store_rows(stored, _rows(region, part))
+        priced = queries.price(scenario)  # refuses bad input before anything commits
+        record(
+            user,
+            "budget.scenario",
+            scenario,
+            after=snapshot(scenario) | {"total": priced.total},
+            channel=channel,
+        )
+    return scenario
+
+
+def _rows(region, part: PartData) -> pl.DataFrame:
+    if part.rows is not None:
+        return part.rows
+    if not part.group:
+        return pl.DataFrame(schema=pricing.ROSTER)
+    counted = roster.counted(region.code, [part.group], [part.unit_id] if part.unit_id else None)
+    return counted.get(part.group, pl.DataFrame(schema=pricing.ROSTER))
+
+
+def _store_rows(part: ScenarioPart, frame: pl.DataFrame) -> None:
+    ScenarioRow.objects.bulk_create(
+        [
+            ScenarioRow(
+                part=part,
+                unit_id=unit_id,
+                unit_name=unit or "",
+                village=village or "",
+                basis=basis,
+                people=people,
+            )  # fmt: skip
+            for unit_id, unit, village, basis, people in frame.select(list(pricing.ROSTER)).iter_rows()
+        ],
+        batch_size=2000,
+    )
+
+
+def data_of(scenario: Scenario) -> ScenarioData:
+    parts = tuple(
+        PartData(
+            p.label,
+            p.group,
+            p.unit_id,
+            p.category,
+            tuple(p.programs),
+            p.funding_source,
+            p.planned_people,
+            p.planned_wage,
+            tuple(pricing.Growth(int(g["month"]), int(g["people"])) for g in p.growth),
+            queries.stored_rows(p),
+        )
+        for p in scenario.parts.prefetch_related("rows")
+    )
+    fields = ("year", "name", "jkk_class", "shares", "wage_percent", "wage_from", "umk", "umk_from", "notes")
+    return ScenarioData(**{f: getattr(scenario, f) for f in fields}, parts=parts)
+
+
+def with_programs(
+    user, scenario: Scenario, part_index: int, programs: tuple[str, ...], channel: str = "web"
+) -> Scenario:
+    """A variant in which one part is priced with other programs ("2 programs vs 4"), one click away."""
+    data = data_of(scenario)
+    wanted = pricing.programs_of(programs)
+    parts = list(data.parts)
+    parts[part_index] = replace(parts[part_index], programs=wanted)
+    name = _("%(name)s · %(part)s %(programs)s") % {
+        "name": scenario.name,
+        "part": parts[part_index].label,
+        "programs": "+".join(wanted),
+    }
+    return create(
+        user,
+        scenario.region,
+        replace(data, name=name, parts=tuple(parts)),
+        based_on=scenario,
+        channel=channel,
+    )
+
+
+def with_planned(user, scenario: Scenario, part: PartData, channel: str = "web") -> Scenario:
+    """A variant with people not yet registered added ("add the teachers")."""
+    data = data_of(scenario)
+    name = _("%(name)s + %(part)s") % {"name": scenario.name, "part": part.label}
+    return create(
+        user,
+        scenario.region,
+        replace(data, name=name, parts=(*data.parts, part)),
+        based_on=scenario,
+        channel=channel,
+    )
+
+
+def _check_units(region, data: ScenarioData) -> None:
+    from payung.registry.models import Unit
+
+    units = {p.unit_id for p in data.parts if p.unit_id}
+    if units and Unit.objects.filter(pk__in=units, region=region).count() != len(units):
+        raise ValidationFailed({"unit": [_("Unit itu bukan milik wilayah ini.")]})
+
+
+# ------------------------------------------------------------------------------------------ budget lines
+@dataclass(frozen=True)
+class LineData:
+    account_code: str
+    account_name: str
+    funding_source: str
+    amount: int
+    adopted_on: dt.date
+    year: int
+    note: str = ""
+    agreement_ids: tuple[int, ...] = ()
+
+
+def adopt(user, scenario: Scenario, code: str, name: str, source: str, adopted_on: dt.date, channel="web"):
+    """The scenario's cost from ``source`` as a new budget line (version 1), linked to the region's agreements
+    paid from that source and valid in the year."""
+    amount = queries.price(scenario).by("source").get(source, 0)
+    if amount <= 0:
+        raise ValidationFailed(
+            {"funding_source": [_("Skenario ini tidak punya biaya dari sumber dana itu.")]}
+        )
+    year_start, year_end = dt.date(scenario.year, 1, 1), dt.date(scenario.year, 12, 31)
+    linked = Agreement.objects.filter(
+        region=scenario.region, funding_source=source, valid_from__lte=year_end, valid_to__gte=year_start
+    ).values_list("pk", flat=True)
+    data = LineData(
+        code,
+        name,
+        source,
+        amount,
+        adopted_on,
+        scenario.year,
+        _("Dari skenario %(name)s") % {"name": scenario.name},
+        tuple(linked),
+    )
+    return add_line(user, scenario.region, data, scenario=scenario, channel=channel)
+
+
+def add_line(
+    user, region, data: LineData, *, scenario: Scenario | None = None, channel: str = "web"
+) -> BudgetLine:
+    _check_line(region, data)
+    with transaction.atomic():
+        line = BudgetLine.objects.create(
+            region=region,
+            year=data.year,
+            series=uuid.uuid4().hex,
+            version=1,
+            stage=BudgetLine.Stage.ADOPTED,
+            account_code=data.account_code.strip(),
+            account_name=data.account_name.strip(),
+            funding_source=data.funding_source,
+            amount=data.amount,
+            adopted_on=data.adopted_on,
+            scenario=scenario,
+            note=data.note,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        line.agreements.set(data.agreement_ids)
+        record(user, "budget.line", line, after=snapshot(line), channel=channel)
+    return line
+
+
+def amend(
+    user, line: BudgetLine, amount: int, adopted_on: dt.date, note: str = "", channel: str = "web"
+) -> BudgetLine:
+    """APBD-P: a new version of ``line`` with the new amount; the earlier versions stay as they were."""
+    latest = BudgetLine.objects.filter(series=line.series).order_by("-version").first()
+    data = LineData(
+        latest.account_code, latest.account_name, latest.funding_source, amount, adopted_on, latest.year, note
+    )
+    _check_line(latest.region, data)
+    if adopted_on < latest.adopted_on:
+        raise ValidationFailed(
+            {"adopted_on": [_("Perubahan tidak boleh bertanggal sebelum versi sebelumnya.")]}
+        )
+    with transaction.atomic():
+        amended = BudgetLine.objects.create(
+            **{
+                f: getattr(latest, f)
+                for f in (
+                    "region_id",
+                    "year",
+                    "series",
+                    "account_code",
+                    "account_name",
+                    "funding_source",
+                    "scenario_id",
+                )
+            },  # fmt: skip
+            version=latest.version + 1,
+            stage=BudgetLine.Stage.AMENDED,
+            amount=amount,
+            adopted_on=adopted_on,
+            note=note,
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        amended.agreements.set(latest.agreements.all())
+        record(
+            user, "budget.amend", amended, before=snapshot(latest), after=snapshot(amended), channel=channel
+        )
+    return amended
+
+
+def _check_line(region, data: LineData) -> None:
+    errors: dict[str, list[str]] = {}
+    if not data.account_code.strip() or not data.account_name.strip():
+        errors["account_code"] = [_("Kode dan nama rekening wajib diisi.")]
+    if not isinstance(data.amount, int) or not 0 < data.amount < pricing.MAX_AMOUNT * 1000:
+        errors["amount"] = [_("Pagu harus bilangan bulat rupiah lebih dari 0.")]
+    if not pricing.FIRST_YEAR <= data.year <= pricing.LAST_YEAR:
+        errors["year"] = [_("Tahun anggaran tidak masuk akal.")]
+    foreign = Agreement.objects.filter(pk__in=data.agreement_ids).exclude(region=region)
+    if foreign.exists() or _account_of_another_region(region.code, data.account_code):
+        errors["account_code"] = [
+            _("Rekening atau PKS itu milik wilayah lain; pagu dicatat di wilayahnya sendiri.")
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _account_of_another_region(code: str, account: str) -> bool:
+    """An account written with a kab/kota prefix (SIPD style: '5303.5.1.02...' or '53.03.5.1.02...') that
+    names another kab/kota than the line's own."""
+    from payung.regions.models import Region
+
+    found = ACCOUNT_REGION.match(account.strip())
+    if found is None:
+        return False
+    prefix = found.group(1) + found.group(2)
+    return prefix != code and Region.objects.filter(code=prefix, level=Region.Level.REGENCY).exists()

@@ -1,0 +1,60 @@
+"""The budget pages' forms: a scenario from the registry, planned people, adopting a line, an APBD-P."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from payung.budget import pricing
+from payung.budget.models import Shares
+from payung.coverage.models import FundingSource
+from payung.web.forms import RupiahField, ServiceForm, date_field
+
+PROGRAM_CHOICES = [(p, p) for p in pricing.BUDGET_PROGRAMS]
+MONTH_CHOICES = [(m, m) for m in pricing.MONTHS]
+TWO, FOUR = ("JKK", "JKM"), ("JKK", "JKM", "JHT", "JP")
+
+
+class ScenarioForm(ServiceForm):
+    year = forms.IntegerField(label=gettext_lazy("Tahun anggaran"), min_value=pricing.FIRST_YEAR,
+                              max_value=pricing.LAST_YEAR)  # fmt: skip
+    name = forms.CharField(label=gettext_lazy("Nama skenario"), max_length=200, required=False)
+    programs = forms.MultipleChoiceField(label=gettext_lazy("Program"), choices=PROGRAM_CHOICES,
+                                         widget=forms.CheckboxSelectMultiple, initial=list(TWO))  # fmt: skip
+    jkk_class = forms.IntegerField(
+        label=gettext_lazy("Kelompok risiko JKK"), min_value=1, max_value=5, initial=1
+    )
+    shares = forms.ChoiceField(label=gettext_lazy("Bagian pekerja"), choices=Shares.choices)
+    wage_percent = forms.DecimalField(label=gettext_lazy("Kenaikan upah (%)"), required=False, max_digits=7,
+                                      decimal_places=2)  # fmt: skip
+    wage_from = forms.TypedChoiceField(
+        label=gettext_lazy("mulai bulan"), choices=MONTH_CHOICES, coerce=int, initial=1
+    )
+    umk = RupiahField(label=gettext_lazy("UMK baru (Rp)"), required=False, min_value=1)
+    umk_from = forms.TypedChoiceField(
+        label=gettext_lazy("UMK mulai bulan"), choices=MONTH_CHOICES, coerce=int, initial=1
+    )
+
+
+class PlannedForm(ServiceForm):
+    label = forms.CharField(label=gettext_lazy("Nama kelompok"), max_length=120)
+    category = forms.ChoiceField(label=gettext_lazy("Kategori"), choices=[("pu", "PU"), ("bpu", "BPU")])
+    people = forms.IntegerField(label=gettext_lazy("Jumlah orang"), min_value=1, max_value=10_000_000)
+    wage = RupiahField(label=gettext_lazy("Upah/penghasilan sebulan (Rp)"), min_value=1)
+    from_month = forms.TypedChoiceField(label=gettext_lazy("Mulai bulan"), choices=MONTH_CHOICES, coerce=int)
+    funding_source = forms.ChoiceField(label=gettext_lazy("Sumber dana"), choices=FundingSource.choices)
+    programs = forms.MultipleChoiceField(label=gettext_lazy("Program"), choices=PROGRAM_CHOICES,
+                                         widget=forms.CheckboxSelectMultiple, initial=list(TWO))  # fmt: skip
+
+
+class AdoptForm(ServiceForm):
+    funding_source = forms.ChoiceField(label=gettext_lazy("Sumber dana"), choices=FundingSource.choices)
+    account_code = forms.CharField(label=gettext_lazy("Kode rekening"), max_length=60)
+    account_name = forms.CharField(label=gettext_lazy("Nama rekening"), max_length=200)
+    adopted_on = date_field(gettext_lazy("Tanggal penetapan"), required=True)
+
+
+class AmendForm(ServiceForm):
+    amount = RupiahField(label=gettext_lazy("Pagu baru (Rp)"), min_value=1)
+    adopted_on = date_field(gettext_lazy("Tanggal penetapan APBD-P"), required=True)
+    note = forms.CharField(label=gettext_lazy("Catatan"), required=False, max_length=500)

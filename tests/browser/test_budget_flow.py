@@ -1,0 +1,109 @@
+"""Issue 11's acceptance test in Chromium: Kab. TTU's finance office plans next year's protection.
+
+The TTU finance user (demo user ttu.keuangan) opens next year's demo scenario and sees 14,880 pekerja rentan
+priced at the BPU package (JKK + JKM, Rp 16,800) for 12 months; switches the perangkat desa to 4 programs
+with one click and sees each village's share change on the comparison; adopts that variant as a budget line;
+and, after the demo's bills, opens this year's APBD line and sees its realisation and the month it runs out.
+Every step leaves test-artifacts/screens/budget-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from payung.budget import queries, realisation
+from payung.budget.models import BudgetLine, Scenario
+from payung.demo.users import DEMO_USERS
+from payung.formats import format_month, format_rupiah
+from tests.browser.conftest import layout_faults, log_in, screenshot
+
+FINANCE = next(u for u in DEMO_USERS if u.username == "ttu.keuangan")
+
+
+@pytest.fixture
+def ttu(transactional_db, settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "files"
+    call_command("demo-data", region=["5303"], verbosity=0)
+    call_command("demo-coverage", region=["5303"], verbosity=0)
+    call_command("demo-users", verbosity=0)
+
+
+def rupiah(amount: int) -> str:
+    return format_rupiah(amount, "id")
+
+
+def test_ttu_finance_plans_switches_adopts_and_sees_the_line_run_out(ttu, page, live_server):
+    year = timezone.localdate().year + 1
+    base = live_server.url
+    log_in(page, live_server, FINANCE.username, FINANCE.password)
+
+    # 1. Next year's scenario: 14,880 pekerja rentan x Rp 16,800 x 12.
+    page.goto(f"{base}/anggaran/?tahun={year}")
+    page.get_by_role("link", name=re.compile(f"Perlindungan {year}")).click()
+    page.wait_for_url(re.compile(r".*/anggaran/skenario/\d+/$"))
+    rentan = page.locator("tr", has_text="Pekerja rentan").first
+    assert "14.880" in rentan.inner_text()
+    assert rupiah(14_880 * 16_800 * 12) in rentan.inner_text()  # Rp 2.999.808.000
+    assert page.locator("svg.chart polyline").count() == 1
+    assert layout_faults(page) == []
+    screenshot(page, "budget-1-scenario")
+    scenario = Scenario.objects.get(
+        region_id="5303", year=year, based_on=None, name__startswith="Perlindungan"
+    )
+
+    # 2. One click: the perangkat desa with 4 programs; each village's share changes.
+    page.locator("tr", has_text="Perangkat desa").first.get_by_role("button", name="4 program").click()
+    page.wait_for_url(re.compile(r".*/anggaran/bandingkan/\?s=\d+&s=\d+$"))
+    variant = Scenario.objects.get(based_on=scenario)
+    before, after = queries.price(scenario), queries.price(variant)
+    villages = queries.compare([before, after], "village", drop_null=True)
+    changed = [
+        row for row in villages if row["amounts"][1] > row["amounts"][0]
+    ]  # kelurahan have no perangkat
+    assert changed and all(row["amounts"][1] >= row["amounts"][0] for row in villages)
+    village = changed[0]
+    row = page.locator("section", has_text="Per desa").locator("tr", has_text=village["key"]).first
+    assert (
+        rupiah(village["amounts"][0]) in row.inner_text()
+        and rupiah(village["amounts"][1]) in row.inner_text()
+    )
+    assert page.locator("svg.chart polyline").count() == 2
+    screenshot(page, "budget-2-compare")
+
+    # 3. The variant adopted as a budget line (its APBD share: the pekerja rentan).
+    page.goto(f"{base}/anggaran/skenario/{variant.pk}/")
+    page.locator("#tetapkan summary").click()
+    page.select_option("[name=funding_source]", "apbd")
+    page.fill("[name=account_code]", "5.1.02.99.99.0001")
+    page.fill("[name=account_name]", "Belanja iuran jaminan sosial pekerja rentan")
+    page.fill("[name=adopted_on]", f"20-12-{year - 1}")
+    screenshot(page, "budget-3-adopt")
+    page.locator("#tetapkan button.primary").click()
+    page.wait_for_url(re.compile(r".*/anggaran/pagu/\d+/$"))
+    adopted = BudgetLine.objects.get(region_id="5303", year=year)
+    assert adopted.amount == after.by("source")["apbd"] == 14_880 * 16_800 * 12
+    assert rupiah(adopted.amount) in page.locator(".stats").inner_text()
+    screenshot(page, "budget-4-line")
+
+    # 4. This year's line after the demo's bills: realisation and the month it runs out.
+    this_year = timezone.localdate().year
+    line = BudgetLine.objects.filter(region_id="5303", year=this_year).order_by("-version").first()
+    real = realisation.of_line(line)
+    assert real["billed"] > 0 and real["runs_out"] is not None
+    page.goto(f"{base}/anggaran/?tahun={this_year}")
+    page.get_by_role("link", name=re.compile("5.1.02.99.99.0001")).first.click()
+    page.wait_for_url(re.compile(r".*/anggaran/pagu/\d+/$"))
+    text = page.locator("main").inner_text()
+    assert (
+        rupiah(real["billed"]) in text
+        and rupiah(real["paid"]) in text
+        and rupiah(real["outstanding"]) in text
+    )
+    assert f"Pagu akan habis pada {format_month(real['runs_out'], 'id')}" in text
+    assert layout_faults(page) == []
+    screenshot(page, "budget-5-realisation")
