@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -93,3 +94,15 @@ def test_the_date_box_shows_and_reads_the_page_style():
         field.clean("30000")  # an Excel serial is a typo in a form
     month = web_forms.MonthField(label="Bulan")
     assert month.clean("09-2026") == month.clean("September 2026") == dt.date(2026, 9, 1)
+
+
+def test_a_select_with_a_long_option_takes_two_form_columns():
+    """A select in one 260-px column of the form grid cuts an option such as "Semua PKS yang berlaku pada bulan
+    itu"; its field spans two columns instead, and a short select keeps one."""
+    class Choice(web_forms.Form):
+        long = forms.ChoiceField(choices=[("", "Semua PKS yang berlaku pada bulan itu"), ("1", "PKS 1")])
+        short = forms.ChoiceField(choices=[("a", "JKK"), ("b", "JKM")])
+
+    form = Choice()
+    assert 'class="field span2"' in render_to_string("web/_field.html", {"field": form["long"]})
+    assert 'class="field"' in render_to_string("web/_field.html", {"field": form["short"]})

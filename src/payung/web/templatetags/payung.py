@@ -152,6 +152,16 @@ def changes(event) -> list[tuple[str, object, object]]:
     return rows
 
 
+LONG_CHOICE = 30  # characters: a select in one 260-px grid column cuts a longer option
+
+
+@register.filter
+def long_choices(field) -> bool:
+    """Whether a select field has an option too long for one column of the form grid."""
+    choices = getattr(field.field, "choices", None)
+    return choices is not None and any(len(str(label)) > LONG_CHOICE for _, label in choices)
+
+
 @register.filter
 def confidence_label(code: str) -> str:
     """A rule version's confidence mark in words: 'R' -> 'Teks peraturan'."""
