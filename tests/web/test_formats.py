@@ -97,8 +97,9 @@ def test_the_date_box_shows_and_reads_the_page_style():
 
 
 def test_a_select_with_a_long_option_takes_two_form_columns():
-    """A select in one 260-px column of the form grid cuts an option such as "Semua PKS yang berlaku pada bulan
-    itu"; its field spans two columns instead, and a short select keeps one."""
+    """A select in one 260-px column of the form grid cuts an option such as "Semua PKS yang berlaku pada
+    bulan itu"; its field spans two columns instead, and a short select keeps one."""
+
     class Choice(web_forms.Form):
         long = forms.ChoiceField(choices=[("", "Semua PKS yang berlaku pada bulan itu"), ("1", "PKS 1")])
         short = forms.ChoiceField(choices=[("a", "JKK"), ("b", "JKM")])
