@@ -148,7 +148,7 @@ def _priorities() -> None:
             group="non_asn",
             position=SWEEPER,
             label="Penyapu jalan DLHK",
-            reason="Bekerja di jalan raya setiap hari; prioritas pertama Wali Kota (seed 003).",
+            reason="Bekerja di jalan raya setiap hari; prioritas pertama Wali Kota.",
             since=dt.date(2024, 1, 1),
             channel="demo",
         )
@@ -158,7 +158,7 @@ def _priorities() -> None:
             Region.objects.get(code="5303"),
             group="rentan",
             label="Pekerja rentan miskin ekstrem",
-            reason="Dijamin dari APBD sejak Juli 2025 (seed 004).",
+            reason="Dijamin dari APBD sejak Juli 2025.",
             since=dt.date(2025, 7, 1),
             channel="demo",
         )
