@@ -3,8 +3,14 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from payung.regions.loader import load_regions
+
+# The properties are checked on the same examples everywhere; only the clock is not: on a shared, loaded
+# machine (CI, two cores) generating examples can pass Hypothesis's speed limits without anything wrong.
+settings.register_profile("payung", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("payung")
 
 BROWSER_DIR = "browser"
 
