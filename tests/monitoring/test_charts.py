@@ -48,3 +48,12 @@ def test_the_score_is_the_weighted_mean_of_what_could_be_measured():
         "c": 2,
         "d": None,
     }
+
+
+def test_a_trend_breaks_where_a_month_is_unknown():
+    svg = charts.trend(["a", "b", "c", "d", "e"], [("Dibayar", "paid", [None, None, 5, 7, 0])], title="T")
+    root = ElementTree.fromstring(svg)
+    (line,) = root.findall("{http://www.w3.org/2000/svg}polyline")
+    assert len(line.get("points").split()) == 3  # the two unknown months are not drawn as 0
+    gapped = charts.trend(["a", "b", "c"], [("Dibayar", "paid", [4, None, 6])], title="T")
+    assert len(ElementTree.fromstring(gapped).findall("{http://www.w3.org/2000/svg}polyline")) == 2

@@ -25,38 +25,55 @@ def _nice(top: float) -> float:
     return 10 * power
 
 
-def trend(labels: list[str], series: list[tuple[str, str, list[float]]], *, title: str, number=str) -> str:
-    """A line chart: one polyline per series (name, css class, values), months along the bottom.
+def _runs(values: list[float | None]) -> list[list[int]]:
+    """The indexes of each unbroken stretch of known values (None: nothing to draw for that month)."""
+    runs: list[list[int]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(i)
+    return [run for run in runs if run]
+
+
+def trend(
+    labels: list[str], series: list[tuple[str, str, list[float | None]]], *, title: str, number=str
+) -> str:
+    """A line chart: one polyline per series (name, css class, values), months along the bottom; a series
+    breaks where a value is None (unknown, e.g. a month before the region's first bill in Payung).
     ``number`` formats the axis figures (e.g. the page language's thousands separator)."""
-    top = _nice(max((v for _, _, values in series for v in values), default=0))
+    top = _nice(max((v for _, _, values in series for v in values if v is not None), default=0))
+    # Room for the widest axis figure at the phone's type size (~13 units a character, see payung.css).
+    left = max(LEFT, 13 * len(number(int(top))) + 10)
     count = max(len(labels), 1)
-    span = (WIDTH - LEFT - RIGHT) / max(count - 1, 1)
-    x = [LEFT + i * span for i in range(count)]
+    span = (WIDTH - left - RIGHT) / max(count - 1, 1)
+    x = [left + i * span for i in range(count)]
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for fraction in (0, 0.5, 1):
         y = _y(top * fraction, top)
-        parts.append(f'<line class="grid" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>')
+        parts.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>')
         parts.append(
-            f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
             f"{escape(number(int(top * fraction)))}</text>"
         )
-    every = 1 if count <= 6 else 2
+    every = 1 if count <= 6 else 2 if count <= 8 else 3  # a phone's 22-unit labels need ~3 months apart
     for i, label in enumerate(labels):
-        if (count - 1 - i) % every == 0:  # the latest month always, then every other one back
+        if (count - 1 - i) % every == 0:  # the latest month always, then back in steps
             anchor = "end" if i == count - 1 and count > 1 else "middle"
             parts.append(
                 f'<text class="axis" x="{x[i]:.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
                 f"{escape(label)}</text>"
             )
     for name, css, values in series:
-        points = " ".join(f"{x[i]:.1f},{_y(v, top):.1f}" for i, v in enumerate(values))
-        parts.append(
-            f'<polyline class="{escape(css)}" points="{points}"><title>{escape(name)}</title></polyline>'
-        )
-        if values:
+        for run in _runs(values):
+            points = " ".join(f"{x[i]:.1f},{_y(values[i], top):.1f}" for i in run)
+            parts.append(
+                f'<polyline class="{escape(css)}" points="{points}"><title>{escape(name)}</title></polyline>'
+            )
+        if values and values[-1] is not None:
             parts.append(
                 f'<circle class="{escape(css)}" cx="{x[len(values) - 1]:.1f}" '
                 f'cy="{_y(values[-1], top):.1f}" r="4"/>'

@@ -247,6 +247,13 @@ def named_list_xlsx(request: HttpRequest, code: str) -> FileResponse:
 
 
 # ------------------------------------------------------------------------------------------ dashboard
+def _paid_or_unknown(summary) -> int | None:
+    """People paid for in a month; None for a month with no bill in Payung (before its first bill, the
+    contributions were paid, or not, outside it: the chart leaves the month out rather than show 0)."""
+    paid = summary.figures.get("paid", 0)
+    return None if not paid and not summary.figures.get("money", {}).get("billed") else paid
+
+
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     region = region_of(request, code)
@@ -260,7 +267,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         [
             (_("Orang di registri"), "people", [s.figures.get("people", 0) for s in history]),
             (_("Terlindungi"), "covered", [s.figures.get("covered", 0) for s in history]),
-            (_("Dibayar"), "paid", [s.figures.get("paid", 0) for s in history]),
+            (_("Dibayar"), "paid", [_paid_or_unknown(s) for s in history]),
         ],
         title=_("Cakupan 12 bulan"),
         number=lambda n: formats.format_number(n, lang),
