@@ -42,6 +42,7 @@ AFTER_FLAG = {
     "--period": "2024-05", "--jkk-class": "1", "--wage": "3000000", "--income": "1000000", "--age": "30",
     "--layout": "sipp", "--year": "2027", "--shares": "all", "--member-since": "2020-01-01",
     "--children": "2", "--state": "draft", "--to": "2031-12-31", "--months": "1",
+    "--status": "uncovered", "--reason": "never", "--page": "1", "--page-size": "50",
 }  # fmt: skip
 ALONE = {"NIK": SAMPLE_NIK, "KEY": "pu.jkm.employer", "ADDRESS": "127.0.0.1", "NAME": "admin", "ID": "1"}
 FILES = {"--out": "keluaran.xlsx", "--pairs": "pasangan.csv", "FILE": "daftar.csv", "ROSTER": "daftar.csv",

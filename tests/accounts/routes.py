@@ -332,6 +332,7 @@ API_ROUTES = {
     ),
     ("get", "/claims/{claim_id}/letter.pdf"): ("claim", lambda w: None),
     ("get", "/monitoring/regions/{code}"): ("region", lambda w: None),
+    ("get", "/monitoring/regions/{code}/people"): ("region", lambda w: None),
 }
 # Operations with no object id: lists (checked below for leaks) and creations that name a region.
 API_LISTS = {

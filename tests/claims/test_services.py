@@ -288,3 +288,34 @@ def test_the_eligibility_ledger_allocates_payments_exactly_as_the_ledger_does(pa
                     amount, covered = expected.get(row.month, (0, 0))
                     expected[row.month] = (amount + row.amount, covered + row.covered)
             assert _ledger(person, "JKM", on) == expected
+
+
+def test_a_refund_further_down_a_bill_paid_in_full_does_not_cover_the_lines_above_it():
+    """A bill paid to its (net) total with a refund line after the deceased's line: the payments cover the
+    lines in the bill's order (decision 0010), so the deceased's month is only partly paid, as their ledger
+    says; eligibility must not read "paid in full" off the bill's totals."""
+    from payung.contributions import ledger
+    from payung.contributions.models import Payment
+    from tests.contributions import money
+
+    town = world.kupang()
+    for bill in town.bills():
+        world.pay(bill)
+    july = dt.date(2025, 7, 1)
+    maria, petrus, yohanes = (town.people[n] for n in ("Maria", "Petrus", "Yohanes"))
+    bill = money.bill(
+        town.agreement,
+        july,
+        [
+            money.Line(maria, town.unit, "JKM", 10_000),
+            money.Line(petrus, town.unit, "JKM", -6_000, period=dt.date(2025, 3, 1)),  # a refund
+            money.Line(yohanes, town.unit, "JKM", 4_000),
+        ],
+    )
+    Payment.objects.create(bill=bill, paid_on=dt.date(2025, 8, 10), amount=8_000, reference="SP2D/7")
+    (row,) = [r for r in ledger.ledger(maria) if r.month == july and r.program == "JKM"]
+    assert (row.amount, row.covered, row.status) == (10_000, 8_000, "partial")
+    claim = death(maria, on=dt.date(2025, 7, 20))
+    assert claim.verdict == "at_risk"
+    unpaid = next(f for f in claim.eligibility["findings"] if f["code"] == "unpaid")
+    assert unpaid["months"] == ["2025-07-01"] and unpaid["params"]["amount"] == 2_000

@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from decimal import Decimal
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
+from typing import Any, get_type_hints
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, create_model
 
 from payung.accounts import scope
 from payung.api import queries as api_queries
@@ -165,7 +167,7 @@ def read_claim(request, claim_id: int, response: HttpResponse):
     return _answer(request, claim, response)
 
 
-class EventIn(Schema):
+class _Event(Schema):
     kind: str = Field(description="death | accident")
     occurred_on: dt.date
     work_related: bool = False
@@ -173,17 +175,27 @@ class EventIn(Schema):
     place: str = ""
     cause: str = ""
     reporter: str = ""
-    member_since: dt.date | None = None
-    children: int = 0
-    doctor_statement_on: dt.date | None = None
-    disability: str = ""
-    disability_percent: Decimal | None = None
-    function_percent: Decimal | None = None
-    stmb_months: int = 0
-    transport: str = ""
-    transport_cost: int = 0
-    home_care_cost: int = 0
-    version: int | None = Field(None, description="Versi orang yang dibaca (kematian mengubah orangnya)")
+
+
+def _with_fields_of(base: type[Schema], source: type, name: str, **more: Any) -> type[Schema]:
+    """``base`` plus the fields of the dataclass ``source`` (types and defaults) in one flat body: the
+    claim's details are listed once, in claims.services.Details, and a field added there is taken here."""
+    hints = get_type_hints(source)
+    taken = {
+        f.name: (hints[f.name], ... if f.default is MISSING else f.default) for f in dataclass_fields(source)
+    }
+    return create_model(name, __base__=base, **taken, **more)
+
+
+EventIn = _with_fields_of(
+    _Event,
+    services.Details,
+    "EventIn",
+    version=(
+        int | None,
+        Field(None, description="Versi orang yang dibaca (kematian mengubah orangnya)"),
+    ),
+)
 
 
 @router.post(

@@ -26,8 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from payung import formats
-from payung.contributions import arrears, billing
-from payung.contributions.models import Bill, BillLine
+from payung.contributions import billing, ledger
+from payung.contributions.models import Bill
 from payung.contributions.payments import rupiah
 from payung.coverage.models import Membership
 from payung.rules import queries as rule_queries
@@ -188,32 +188,14 @@ def _month_rows(person, program, found, bills, first, on, today) -> list[_Month]
 
 
 def _ledger(person, program: str, on: dt.date | None) -> dict[dt.date, tuple[int, int]]:
-    """month -> (amount billed, amount covered by payments made by ``on``) for the person's lines.
-
-    The same allocation as the ledger (decision 0010: a bill's payments cover its lines in the bill's
-    order), computed only where it matters: a bill paid in full covers every line, an unpaid one none, and
-    only a partly paid bill needs the running sum over its lines (arrears.allocation)."""
-    lines = list(
-        BillLine.objects.filter(person=person, program=program).values_list(
-            "id", "bill_id", "period", "total"
-        )
-    )
-    bills = arrears.with_paid(Bill.objects.filter(pk__in={line[1] for line in lines}), on).in_bulk()
-    partly = {b.pk: b for b in bills.values() if 0 < b.paid_amount < b.total}
-    covered = {}
-    for bill in partly.values():
-        covered.update(arrears.allocation(bill, on, ids=[line[0] for line in lines if line[1] == bill.pk]))
+    """month -> (amount billed, amount covered by payments made by ``on``) for the person's lines: their
+    contribution ledger (contributions.ledger: decision 0010's allocation, the running sum skipped where
+    the bill's totals settle it, contributions.settled), summed per month. One allocation for the ledger
+    page and the claim: a refund line counts only for the lines after it, even on a bill paid in full."""
     found: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, bill_id, month, total in lines:
-        bill = bills[bill_id]
-        if bill_id in partly:
-            share = covered.get(pk, 0)
-        elif bill.paid_amount >= bill.total:
-            share = total
-        else:  # nothing paid yet: a refund line owes nothing and counts as covered, as in arrears.covered
-            share = min(total, 0)
-        found[month][0] += total
-        found[month][1] += share
+    for row in ledger.ledger(person, on, program=program):
+        found[row.month][0] += row.amount
+        found[row.month][1] += row.covered
     return {month: (amount, paid) for month, (amount, paid) in found.items()}
 
 

@@ -35,12 +35,14 @@ class LedgerRow:
         return self.kind == LineKind.ADJUSTMENT
 
 
-def ledger(person, on: dt.date | None = None) -> list[LedgerRow]:
-    """Every bill line of ``person``, newest month first, with what the bills' payments cover of each.
-    Without a running sum over whole bills (contributions.settled): a line of a wholly paid or an unpaid
-    bill is known from the bill; of a partly paid one, from the one sum of the lines ahead of it."""
+def ledger(person, on: dt.date | None = None, *, program: str = "") -> list[LedgerRow]:
+    """Every bill line of ``person`` (in ``program`` only, when given), newest month first, with what the
+    bills' payments cover of each. Without a running sum over whole bills (contributions.settled): a line
+    of a wholly paid or an unpaid bill is known from the bill; of a partly paid one, from the one sum of the
+    lines ahead of it."""
     fields = ["id", "bill_id", "period", "program", "kind", "unit_name", "name", "total"]
-    lines = list(BillLine.objects.filter(person_id=person.pk).values(*fields))
+    lines = BillLine.objects.filter(person_id=person.pk)
+    lines = list((lines.filter(program=program) if program else lines).values(*fields))
     state = settled.states({line["bill_id"] for line in lines}, on)
     order = line_order(BillLine.objects.db)
     bills = {

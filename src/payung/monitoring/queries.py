@@ -168,15 +168,28 @@ def _subsets(items: tuple[str, ...]) -> list[tuple[str, ...]]:
     return found
 
 
+def named_list(user, summary_: Summary, **filters) -> QuerySet:
+    """The named list behind one number (``filters`` as entries_of) as the user may see it, in the list's
+    order: a group's or a kind's list by unit (the contract teachers school by school), any other by name,
+    the order its index serves. The web page, its XLSX, the API and the command read this one list."""
+    rows = visible_entries(user, entries_of(summary_, **filters))
+    by_unit = filters.get("group") or filters.get("kind")
+    return rows.order_by(*(("unit__name", "name", "id") if by_unit else ("name", "id")))
+
+
+def with_people(ids: list[int]) -> list[Entry]:
+    """The entries ``ids`` in that order, with their person and unit. A page is read as ids from the index
+    alone first, so a deep page does not join the people it skips."""
+    found = {e.pk: e for e in Entry.objects.filter(pk__in=ids).select_related("person", "unit")}
+    return [found[pk] for pk in ids]
+
+
 def page_of(rows: QuerySet, number, size: int):
-    """A page of ``rows`` (ordered): the page's ids from the index alone, then those rows with their person
-    and unit, so a deep page does not join the people it skips."""
+    """A page of ``rows`` (ordered) for the web page (Django's paginator)."""
     from django.core.paginator import Paginator
 
     page = Paginator(rows.values_list("id", flat=True), size).get_page(number)
-    ids = list(page.object_list)
-    found = {e.pk: e for e in Entry.objects.filter(pk__in=ids).select_related("person", "unit")}
-    page.object_list = [found[pk] for pk in ids]
+    page.object_list = with_people(list(page.object_list))
     return page
 
 

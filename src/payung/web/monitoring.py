@@ -168,11 +168,8 @@ def _list(request: HttpRequest, code: str):
     if summary is None or summary.source != "local":
         raise Http404
     chosen = _filters(request)
-    rows = queries.visible_entries(request.user, queries.entries_of(summary, **chosen))
-    # A group's or a kind's list reads by unit (the contract teachers school by school); a long list by name,
-    # the order its index serves.
-    order = ("unit__name", "name", "id") if chosen["group"] or chosen["kind"] else ("name", "id")
-    return region, period, summary, chosen, rows.select_related("person", "unit").order_by(*order)
+    rows = queries.named_list(request.user, summary, **chosen)
+    return region, period, summary, chosen, rows.select_related("person", "unit")
 
 
 @login_required

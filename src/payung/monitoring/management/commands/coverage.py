@@ -1,15 +1,19 @@
 """`payung coverage report|export|import|refresh|key`: coverage computed from the registry, by command.
 
     payung coverage report --region CODE [--period YYYY-MM] [--json] [--user NAME]
+    payung coverage list --region CODE [--period YYYY-MM] [--status S] [--reason R] [--unit CODE]
+                         [--group G] [--page N] [--page-size N] [--json] [--user NAME]
     payung coverage export --region CODE --period YYYY-MM --out FILE [--user NAME]
     payung coverage import FILE [--user NAME]
     payung coverage refresh [--region CODE ...] [--period YYYY-MM] [--months N]
     payung coverage key --region CODE
 
 ``report`` for a kab/kota: one row per unit and per group; for a province (2 digits): one row per kab/kota,
-those without data marked. ``export`` writes the signed summary a district sends its province (counts and
-money only); ``import`` refuses a tampered or duplicate file. ``key`` prints a district's signing key (the
-province hands it over once; decision 0022).
+those without data marked. ``list``: the named list behind a number (``--status uncovered``: who is not
+protected, and why), NIKs masked, a page at a time like the API's list (its JSON: ``count`` of the whole
+list, ``page``, ``page_size``, ``results``), each page read audited. ``export`` writes the signed summary
+a district sends its province (counts and money only); ``import`` refuses a tampered or duplicate file.
+``key`` prints a district's signing key (the province hands it over once; decision 0022).
 """
 
 from __future__ import annotations
@@ -23,8 +27,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from payung.accounts import cli, scope
+from payung.audit.services import record
 from payung.monitoring import compute, queries, report, services, signing, transfer
+from payung.monitoring.models import Reason
 from payung.regions.models import Region
+from payung.registry.models import Group
+
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 200  # as the API's lists (api.pagination)
+
+
+def page_size(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE_SIZE:
+        raise CommandError(
+            _("Ukuran halaman harus 1 sampai %(max)s, bukan %(text)s.") % {"max": MAX_PAGE_SIZE, "text": text}
+        )
+    return int(text)
+
+
+def page_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise CommandError(_("Nomor halaman harus 1 atau lebih, bukan %(text)s.") % {"text": text})
+    return int(text)
 
 
 def month(text: str) -> dt.date:
@@ -47,6 +70,18 @@ class Command(BaseCommand):
             "--period", type=month, default=None, help=_("Bulan YYYY-MM (bawaan: bulan ini).")
         )
         report.add_argument("--json", action="store_true", dest="as_json")
+        listed = actions.add_parser("list", help=_("Daftar nama di balik satu angka, per halaman."))
+        listed.add_argument("--region", required=True, help=_("Kode kab/kota (5371)."))
+        listed.add_argument(
+            "--period", type=month, default=None, help=_("Bulan YYYY-MM (bawaan: bulan ini).")
+        )
+        listed.add_argument("--status", choices=queries.STATUSES, default="people")
+        listed.add_argument("--reason", choices=Reason.values, default="")
+        listed.add_argument("--unit", default="", help=_("Kode unit kerja."))
+        listed.add_argument("--group", choices=Group.values, default="")
+        listed.add_argument("--page", type=page_number, default=1)
+        listed.add_argument("--page-size", type=page_size, default=PAGE_SIZE)
+        listed.add_argument("--json", action="store_true", dest="as_json")
         export = actions.add_parser(
             "export", help=_("Ringkasan bulanan bertanda tangan (tanpa data pribadi).")
         )
@@ -61,7 +96,7 @@ class Command(BaseCommand):
         refresh.add_argument("--months", type=int, default=1)
         key = actions.add_parser("key", help=_("Kunci tanda tangan suatu kab/kota (diserahkan sekali)."))
         key.add_argument("--region", required=True)
-        for sub in (report, export, imported, refresh, key):
+        for sub in (report, listed, export, imported, refresh, key):
             cli.add_user_argument(sub)
 
     def handle(self, *args, action: str, **options):
@@ -95,6 +130,46 @@ class Command(BaseCommand):
                 f"{row['region']} {what}: {row['people']} {_('orang')}, {row['covered']} {_('terlindungi')}, "
                 f"{row['uncovered']} {_('belum')}"
             )
+
+    def _list(self, user, options) -> None:
+        region = cli.tenant(user, options["region"])
+        if user is not None and scope.restricted_unit_ids(user) is not None:
+            raise cli.not_found(_("Wilayah"), region.code)  # region-wide, as the web page and the API
+        unit = cli.unit(user, region, options["unit"]) if options["unit"] else None
+        period = compute.first_of(options["period"] or timezone.localdate())
+        summary = report.list_summary(region, period)
+        if summary is None:
+            raise CommandError(
+                _("Daftar nama %(region)s %(period)s tidak ada di server ini.")
+                % {"region": region.name, "period": f"{period:%Y-%m}"}
+            )
+        filters = {k: options[k] for k in ("status", "reason", "group") if options[k]}
+        filters |= {"unit": unit.pk} if unit else {}
+        page = report.named_page(user, summary, filters, page=options["page"], page_size=options["page_size"])
+        record(
+            user,
+            "view",
+            object_type="monitoring.list",
+            object_id=region.code,
+            region_code=region.code,
+            after={"period": period.isoformat(), "page": page["page"], **filters},
+            channel="cli",
+        )
+        if options["as_json"]:
+            self.stdout.write(json.dumps(page, ensure_ascii=False, indent=2))
+        else:
+            self._list_text(page)
+
+    def _list_text(self, page: dict) -> None:
+        reasons = dict(Reason.choices)
+        for row in page["results"]:
+            why = reasons.get(row["reason"], _("terlindungi, dibayar"))
+            self.stdout.write(f"{row['nik']}  {row['name']}  {row['unit'] or '—'}  {why}")
+        pages = max(-(-page["count"] // page["page_size"]), 1)
+        self.stdout.write(
+            _("Halaman %(page)s dari %(pages)s; %(count)s baris.")
+            % {"page": page["page"], "pages": pages, "count": page["count"]}
+        )
 
     # -------------------------------------------------------------------------------------- files
     def _export(self, user, options) -> None:
