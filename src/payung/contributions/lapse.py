@@ -1,0 +1,177 @@
+"""Who lost BPU protection: ``bpu.lapse_months`` consecutive due months left unpaid (decision 0010's
+allocation decides which lines a bill's payments cover), with the name, NIK and unit as last billed.
+
+Set-based and in two statements (decision 0023): the first finds each lapsed person's runs of unpaid
+months; the second, only for a named list, reads the lapsed people's last billed line with one window over
+their lines. The allocation's running sum (arrears._allocated) is read only for bills it can change: a bill
+paid in full without refund lines is all covered and is not read at all; a bill with nothing paid and no
+refund lines has every line above zero unpaid, so its lines are read without the sum (contributions.settled
+knows both from the bills and their payments). Only partly paid bills and bills with refunds pay for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connections
+
+from payung.contributions import settled
+from payung.contributions.arrears import _allocated, _as_date
+from payung.contributions.models import Bill, BillLine
+from payung.rules import queries as rule_queries
+from payung.rules.book import RuleBook
+
+LAPSE_KEY = "bpu.lapse_months"
+
+
+@dataclass(frozen=True)
+class LapsedPerson:
+    person_id: int
+    name: str
+    nik: str
+    unit_name: str
+    since: dt.date  # the first month of the longest unpaid run
+    until: dt.date  # its last month
+    months: int
+
+
+def lapse_months(book: RuleBook, agreement, on: dt.date) -> int | None:
+    version = book.optional(LAPSE_KEY, on, agreement.region_id)
+    return int(version.value) if version is not None else None
+
+
+def lapsed(agreement, on: dt.date, *, book: RuleBook | None = None) -> list[LapsedPerson]:
+    """For a BPU agreement: the people whose lines stayed unpaid (as of ``on``) for ``bpu.lapse_months``
+    consecutive months whose bills were already due, sorted by name (casefolded) then NIK; each with the
+    longest such run (the later one of two as long). Empty for a PU agreement."""
+    query = _runs_query(agreement, on, book)
+    if query is None:
+        return []
+    sql, params = query
+    named = _NAMED.format(line=BillLine._meta.db_table, bill=Bill._meta.db_table)
+    rows = _fetch(sql + named, [*params, agreement.pk])
+    best = _best(rows)
+    names = {row[0]: row[4:] for row in rows}
+    found = [
+        LapsedPerson(pk, *names[pk], since=_month(first), until=_month(last), months=count)
+        for pk, (first, last, count) in best.items()
+    ]
+    found.sort(key=lambda p: (p.name.casefold(), p.nik))
+    return found
+
+
+def lapsed_ids(agreement, on: dt.date, *, book: RuleBook | None = None) -> set[int]:
+    """The people ``lapsed`` would list, without reading anyone's name (coverage monitoring, counts)."""
+    query = _runs_query(agreement, on, book)
+    if query is None:
+        return set()
+    sql, params = query
+    return {row[0] for row in _fetch(sql + _RUNS, params)}
+
+
+# ------------------------------------------------------------------------------------------ the SQL
+# What follows the common CTEs: only the runs, or the runs with the last billed line of each person (the
+# latest month, then the latest line: a window over the lapsed people's lines of every bill of the
+# agreement, instead of a look-up per person).
+_RUNS = " SELECT person_id, first_month, last_month, months FROM lapse"
+_NAMED = """, latest AS (
+    SELECT l.person_id, l.name, l.nik, l.unit_name,
+           ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.period DESC, l.id DESC) AS newest
+    FROM {line} l
+    WHERE l.bill_id IN (SELECT b.id FROM {bill} b WHERE b.agreement_id = %s)
+      AND l.person_id IN (SELECT person_id FROM lapse)
+)
+SELECT lapse.person_id, lapse.first_month, lapse.last_month, lapse.months, latest.name, latest.nik, latest.unit_name
+FROM lapse JOIN latest ON latest.person_id = lapse.person_id AND latest.newest = 1"""
+
+
+def _runs_query(agreement, on: dt.date, book: RuleBook | None) -> tuple[str, list] | None:
+    """The CTEs ending in ``lapse`` (person_id, first, last, months: every unpaid run long enough), or None
+    when nobody can have lapsed: a PU agreement, no lapse rule, or no run of open bills long enough."""
+    if agreement.category != "bpu":
+        return None
+    needed = lapse_months(book or rule_queries.book(), agreement, on)
+    if not needed:
+        return None
+    # Only bills not wholly paid can hold an unpaid month, and only a run of ``needed`` consecutive such
+    # months can lapse anyone: checked from the bills before any line is read.
+    due = Bill.objects.filter(agreement_id=agreement.pk, due_date__lt=on).values_list("pk", "period")
+    state = settled.states([pk for pk, _ in due], on)
+    open_bills = {pk: period for pk, period in due if not state[pk].wholly}
+    months = set(open_bills.values()).union(*(state[pk].adjusted for pk in open_bills))
+    if _longest_run(months) < needed:
+        return None
+    unpaid_all = sorted(pk for pk in open_bills if state[pk].nothing)
+    allocate = sorted(pk for pk in open_bills if not state[pk].nothing)
+    using = Bill.objects.db
+    parts, params = [], []
+    if unpaid_all:
+        parts.append(
+            f"SELECT l.person_id, l.period FROM {BillLine._meta.db_table} l WHERE l.bill_id IN "
+            f"({_marks(unpaid_all)}) AND l.total > 0 AND l.person_id IS NOT NULL"
+        )
+        params += unpaid_all
+    if allocate:
+        # The running sum over the bill's lines that name a person, as it always was (arrears._allocated).
+        lines = BillLine.objects.filter(bill_id__in=allocate, person__isnull=False)
+        columns = ("person_id", "period", "total", "running", "bill_paid")
+        inner, inner_params = _allocated(lines, on).values(*columns).query.sql_with_params()
+        parts.append(
+            f"SELECT a.person_id, a.period FROM ({inner}) a WHERE a.total > 0 AND a.running > a.bill_paid"
+        )
+        params += inner_params
+    adapt = connections[using].ops.adapt_datefield_value
+    ordered = sorted({_as_date(m) for m in months})
+    case = " ".join("WHEN %s THEN %s" for _ in ordered)
+    for month in ordered:
+        params += [adapt(month), month.year * 12 + month.month]
+    sql = f"""
+        WITH unpaid AS ({" UNION ALL ".join(parts)}),
+        indexed AS (
+            SELECT DISTINCT person_id, CASE period {case} END AS month_index FROM unpaid
+        ), runs AS (
+            SELECT person_id, month_index,
+                   month_index - ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY month_index) AS run
+            FROM indexed
+        ), lapse AS (
+            SELECT person_id, MIN(month_index) AS first_month, MAX(month_index) AS last_month, COUNT(*) AS months
+            FROM runs GROUP BY person_id, run HAVING COUNT(*) >= %s
+        )"""
+    return sql, [*params, needed]
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connections[Bill.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _best(rows: list[tuple]) -> dict[int, tuple[int, int, int]]:
+    """person id -> (first, last, months) of the longest run; of two as long, the later."""
+    runs: dict[int, tuple[int, int, int]] = {}
+    for person_id, first, last, count, *_ in rows:
+        first, last, count = int(first), int(last), int(count)
+        best = runs.get(person_id)
+        if best is None or (count, last) > (best[2], best[1]):
+            runs[person_id] = (first, last, count)
+    return runs
+
+
+def _month(index: int) -> dt.date:
+    year, month = divmod(index - 1, 12)
+    return dt.date(year, month + 1, 1)
+
+
+def _longest_run(months: set[dt.date]) -> int:
+    """The most consecutive calendar months among ``months``."""
+    indexes = sorted({_as_date(m).year * 12 + _as_date(m).month for m in months})
+    best = run = 0
+    for i, index in enumerate(indexes):
+        run = run + 1 if i and index == indexes[i - 1] + 1 else 1
+        best = max(best, run)
+    return best
