@@ -12,6 +12,7 @@ knows both from the bills and their payments). Only partly paid bills and bills 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.db import connections
@@ -45,17 +46,11 @@ def lapsed(agreement, on: dt.date, *, book: RuleBook | None = None) -> list[Laps
     """For a BPU agreement: the people whose lines stayed unpaid (as of ``on``) for ``bpu.lapse_months``
     consecutive months whose bills were already due, sorted by name (casefolded) then NIK; each with the
     longest such run (the later one of two as long). Empty for a PU agreement."""
-    query = _runs_query(agreement, on, book)
-    if query is None:
-        return []
-    sql, params = query
-    named = _NAMED.format(line=BillLine._meta.db_table, bill=Bill._meta.db_table)
-    rows = _fetch(sql + named, [*params, agreement.pk])
-    best = _best(rows)
-    names = {row[0]: row[4:] for row in rows}
+    runs = _runs(agreement, on, book)
+    names = _last_billed(agreement, runs)
     found = [
         LapsedPerson(pk, *names[pk], since=_month(first), until=_month(last), months=count)
-        for pk, (first, last, count) in best.items()
+        for pk, (first, last, count) in runs.items()
     ]
     found.sort(key=lambda p: (p.name.casefold(), p.nik))
     return found
@@ -63,27 +58,56 @@ def lapsed(agreement, on: dt.date, *, book: RuleBook | None = None) -> list[Laps
 
 def lapsed_ids(agreement, on: dt.date, *, book: RuleBook | None = None) -> set[int]:
     """The people ``lapsed`` would list, without reading anyone's name (coverage monitoring, counts)."""
+    return set(_runs(agreement, on, book))
+
+
+def _runs(agreement, on: dt.date, book: RuleBook | None) -> dict[int, tuple[int, int, int]]:
+    """person id -> (first month, last month, months) of the longest unpaid run long enough to lapse; of
+    two as long, the later (month numbers: year * 12 + month)."""
     query = _runs_query(agreement, on, book)
     if query is None:
-        return set()
+        return {}
     sql, params = query
-    return {row[0] for row in _fetch(sql + _RUNS, params)}
+    runs: dict[int, tuple[int, int, int]] = {}
+    for person_id, first, last, count in _fetch(sql + _RUNS, params):
+        first, last, count = int(first), int(last), int(count)
+        best = runs.get(person_id)
+        if best is None or (count, last) > (best[2], best[1]):
+            runs[person_id] = (first, last, count)
+    return runs
+
+
+def _last_billed(agreement, runs: dict[int, tuple[int, int, int]]) -> dict[int, tuple[str, str, str]]:
+    """person id -> (name, NIK, unit name) of the person's last line under the agreement (the latest month,
+    then the latest line), for the people of ``runs``. Everyone of them has a line in their run's last
+    month, so their last line is no earlier than the earliest such month: only lines from then on (and so
+    only bills from then on) are read, and one window picks each person's latest instead of a look-up per
+    person."""
+    if not runs:
+        return {}
+    using = Bill.objects.db
+    connection = connections[using]
+    since = connection.ops.adapt_datefield_value(_month(min(last for _, last, _ in runs.values())))
+    ids = sorted(runs)
+    if connection.vendor == "postgresql":
+        people, people_params = "l.person_id = ANY(%s)", [ids]
+    else:  # one parameter whatever the count (SQLite allows 32,766 at most)
+        people, people_params = "l.person_id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    sql = f"""
+        SELECT person_id, name, nik, unit_name FROM (
+            SELECT l.person_id, l.name, l.nik, l.unit_name,
+                   ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.period DESC, l.id DESC) AS newest
+            FROM {BillLine._meta.db_table} l
+            WHERE l.bill_id IN (SELECT b.id FROM {Bill._meta.db_table} b WHERE b.agreement_id = %s
+                                AND b.period >= %s)
+              AND l.period >= %s AND {people}
+        ) x WHERE newest = 1"""
+    rows = _fetch(sql, [agreement.pk, since, since, *people_params])
+    return {person_id: (name, nik, unit) for person_id, name, nik, unit in rows}
 
 
 # ------------------------------------------------------------------------------------------ the SQL
-# What follows the common CTEs: only the runs, or the runs with the last billed line of each person (the
-# latest month, then the latest line: a window over the lapsed people's lines of every bill of the
-# agreement, instead of a look-up per person).
 _RUNS = " SELECT person_id, first_month, last_month, months FROM lapse"
-_NAMED = """, latest AS (
-    SELECT l.person_id, l.name, l.nik, l.unit_name,
-           ROW_NUMBER() OVER (PARTITION BY l.person_id ORDER BY l.period DESC, l.id DESC) AS newest
-    FROM {line} l
-    WHERE l.bill_id IN (SELECT b.id FROM {bill} b WHERE b.agreement_id = %s)
-      AND l.person_id IN (SELECT person_id FROM lapse)
-)
-SELECT lapse.person_id, lapse.first_month, lapse.last_month, lapse.months, latest.name, latest.nik, latest.unit_name
-FROM lapse JOIN latest ON latest.person_id = lapse.person_id AND latest.newest = 1"""
 
 
 def _runs_query(agreement, on: dt.date, book: RuleBook | None) -> tuple[str, list] | None:
@@ -135,7 +159,8 @@ def _runs_query(agreement, on: dt.date, book: RuleBook | None) -> tuple[str, lis
                    month_index - ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY month_index) AS run
             FROM indexed
         ), lapse AS (
-            SELECT person_id, MIN(month_index) AS first_month, MAX(month_index) AS last_month, COUNT(*) AS months
+            SELECT person_id, MIN(month_index) AS first_month, MAX(month_index) AS last_month,
+                   COUNT(*) AS months
             FROM runs GROUP BY person_id, run HAVING COUNT(*) >= %s
         )"""
     return sql, [*params, needed]
@@ -149,17 +174,6 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 def _marks(values: list) -> str:
     return ", ".join(["%s"] * len(values))
-
-
-def _best(rows: list[tuple]) -> dict[int, tuple[int, int, int]]:
-    """person id -> (first, last, months) of the longest run; of two as long, the later."""
-    runs: dict[int, tuple[int, int, int]] = {}
-    for person_id, first, last, count, *_ in rows:
-        first, last, count = int(first), int(last), int(count)
-        best = runs.get(person_id)
-        if best is None or (count, last) > (best[2], best[1]):
-            runs[person_id] = (first, last, count)
-    return runs
 
 
 def _month(index: int) -> dt.date:
