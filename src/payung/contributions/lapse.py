@@ -16,9 +16,10 @@ import json
 from dataclasses import dataclass
 
 from django.db import connections
+from django.db.models import F, Sum, Window
 
 from payung.contributions import settled
-from payung.contributions.arrears import _allocated, _as_date
+from payung.contributions.arrears import _as_date, line_order
 from payung.contributions.models import Bill, BillLine
 from payung.rules import queries as rule_queries
 from payung.rules.book import RuleBook
@@ -122,36 +123,20 @@ def _runs_query(agreement, on: dt.date, book: RuleBook | None) -> tuple[str, lis
     # months can lapse anyone: checked from the bills before any line is read.
     due = Bill.objects.filter(agreement_id=agreement.pk, due_date__lt=on).values_list("pk", "period")
     state = settled.states([pk for pk, _ in due], on)
-    open_bills = {pk: period for pk, period in due if not state[pk].wholly}
-    months = set(open_bills.values()).union(*(state[pk].adjusted for pk in open_bills))
+    open_bills = {pk: state[pk] for pk, period in due if not state[pk].wholly}
+    months = {period for pk, period in due if pk in open_bills}.union(
+        *(s.adjusted for s in open_bills.values())
+    )
     if _longest_run(months) < needed:
         return None
-    unpaid_all = sorted(pk for pk in open_bills if state[pk].nothing)
-    allocate = sorted(pk for pk in open_bills if not state[pk].nothing)
-    using = Bill.objects.db
-    parts, params = [], []
-    if unpaid_all:
-        parts.append(
-            f"SELECT l.person_id, l.period FROM {BillLine._meta.db_table} l WHERE l.bill_id IN "
-            f"({_marks(unpaid_all)}) AND l.total > 0 AND l.person_id IS NOT NULL"
-        )
-        params += unpaid_all
-    if allocate:
-        # The running sum over the bill's lines that name a person, as it always was (arrears._allocated).
-        lines = BillLine.objects.filter(bill_id__in=allocate, person__isnull=False)
-        columns = ("person_id", "period", "total", "running", "bill_paid")
-        inner, inner_params = _allocated(lines, on).values(*columns).query.sql_with_params()
-        parts.append(
-            f"SELECT a.person_id, a.period FROM ({inner}) a WHERE a.total > 0 AND a.running > a.bill_paid"
-        )
-        params += inner_params
-    adapt = connections[using].ops.adapt_datefield_value
+    unpaid, params = _unpaid_sql(open_bills)
+    adapt = connections[Bill.objects.db].ops.adapt_datefield_value
     ordered = sorted({_as_date(m) for m in months})
     case = " ".join("WHEN %s THEN %s" for _ in ordered)
     for month in ordered:
         params += [adapt(month), month.year * 12 + month.month]
     sql = f"""
-        WITH unpaid AS ({" UNION ALL ".join(parts)}),
+        WITH unpaid AS ({unpaid}),
         indexed AS (
             SELECT DISTINCT person_id, CASE period {case} END AS month_index FROM unpaid
         ), runs AS (
@@ -164,6 +149,35 @@ def _runs_query(agreement, on: dt.date, book: RuleBook | None) -> tuple[str, lis
             FROM runs GROUP BY person_id, run HAVING COUNT(*) >= %s
         )"""
     return sql, [*params, needed]
+
+
+def _unpaid_sql(bills: dict[int, settled.BillState]) -> tuple[str, list]:
+    """SQL for the (person_id, period) of every line above zero left unpaid on ``bills`` (open bills)."""
+    parts, params = [], []
+    nothing = sorted(pk for pk, state in bills.items() if state.nothing)
+    if nothing:  # nothing paid and no refunds: every line above zero is unpaid, no running sum needed
+        parts.append(
+            f"SELECT l.person_id, l.period FROM {BillLine._meta.db_table} l WHERE l.bill_id IN "
+            f"({_marks(nothing)}) AND l.total > 0 AND l.person_id IS NOT NULL"
+        )
+        params += nothing
+    partly = sorted(pk for pk, state in bills.items() if not state.nothing)
+    if partly:
+        # The running sum over the bill's lines that name a person, as it always was; the bill's payments
+        # are already known (settled.states), not summed again for each line.
+        lines = BillLine.objects.filter(bill_id__in=partly, person__isnull=False).order_by()
+        order = line_order(lines.db)
+        running = lines.annotate(running=Window(Sum("total"), partition_by=[F("bill_id")], order_by=order))
+        inner, inner_params = running.values(
+            "bill_id", "person_id", "period", "total", "running"
+        ).query.sql_with_params()
+        paid = " ".join("WHEN %s THEN %s" for _ in partly)
+        parts.append(
+            f"SELECT a.person_id, a.period FROM ({inner}) a "
+            f"WHERE a.total > 0 AND a.running > CASE a.bill_id {paid} END"
+        )
+        params += [*inner_params, *(v for pk in partly for v in (pk, bills[pk].paid))]
+    return " UNION ALL ".join(parts), params
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
