@@ -3,7 +3,7 @@ allocation decides which lines a bill's payments cover), with the name, NIK and 
 
 Set-based and in two statements (decision 0023): the first finds each lapsed person's runs of unpaid
 months; the second, only for a named list, reads the lapsed people's last billed line with one window over
-their lines. The allocation's running sum (arrears._allocated) is read only for bills it can change: a bill
+their lines. The allocation's running sum (arrears.line_order) is read only for bills it can change: a bill
 paid in full without refund lines is all covered and is not read at all; a bill with nothing paid and no
 refund lines has every line above zero unpaid, so its lines are read without the sum (contributions.settled
 knows both from the bills and their payments). Only partly paid bills and bills with refunds pay for it.
