@@ -3,10 +3,11 @@ allocation decides which lines a bill's payments cover), with the name, NIK and 
 
 Set-based and in two statements (decision 0023): the first finds each lapsed person's runs of unpaid
 months; the second, only for a named list, reads the lapsed people's last billed line with one window over
-their lines. The allocation's running sum (arrears.line_order) is read only for bills it can change: a bill
-paid in full without refund lines is all covered and is not read at all; a bill with nothing paid and no
-refund lines has every line above zero unpaid, so its lines are read without the sum (contributions.settled
-knows both from the bills and their payments). Only partly paid bills and bills with refunds pay for it.
+their lines. The allocation's running sum (in the bill's order, arrears.line_order) is read only for bills
+it can change: a bill paid in full without refund lines is all covered and is not read at all; a bill with
+nothing paid and no refund lines has every line above zero unpaid, so its lines are read without the sum
+(contributions.settled knows both from the bills and their payments). Only partly paid bills and bills
+with refunds pay for it.
 """
 
 from __future__ import annotations
@@ -86,8 +87,7 @@ def _last_billed(agreement, runs: dict[int, tuple[int, int, int]]) -> dict[int, 
     person."""
     if not runs:
         return {}
-    using = Bill.objects.db
-    connection = connections[using]
+    connection = connections[Bill.objects.db]
     since = connection.ops.adapt_datefield_value(_month(min(last for _, last, _ in runs.values())))
     ids = sorted(runs)
     if connection.vendor == "postgresql":
@@ -124,9 +124,8 @@ def _runs_query(agreement, on: dt.date, book: RuleBook | None) -> tuple[str, lis
     due = Bill.objects.filter(agreement_id=agreement.pk, due_date__lt=on).values_list("pk", "period")
     state = settled.states([pk for pk, _ in due], on)
     open_bills = {pk: state[pk] for pk, period in due if not state[pk].wholly}
-    months = {period for pk, period in due if pk in open_bills}.union(
-        *(s.adjusted for s in open_bills.values())
-    )
+    months = {period for pk, period in due if pk in open_bills}
+    months = months.union(*(bill.adjusted for bill in open_bills.values()))
     if _longest_run(months) < needed:
         return None
     unpaid, params = _unpaid_sql(open_bills)
