@@ -126,3 +126,29 @@ def test_lapsed_equals_the_allocation_line_by_line(plans, days_after):
         assert lapse.lapsed(agreement, on) == expected, (plans, on)
         assert lapse.lapsed_ids(agreement, on) == {p.person_id for p in expected}
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_only_a_partly_paid_bill_goes_through_the_running_sum():
+    """Bills with nothing paid have every line unpaid: only a partly paid bill's lines go through the
+    allocation's running sum (it used to run over every open bill)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ttu = Region.objects.get(code="5303")
+    agreement = money.agreement(ttu, "PKS/BPU/Q", category="bpu", valid_to=dt.date(2025, 12, 31))
+    unit = money.unit(ttu, "Petani Oelolok")
+    people = [money.person(ttu, name, n, "530301") for n, name in enumerate(NAMES, 1)]
+    lines = [money.Line(p, unit, program, 8_400) for p in people for program in ("JKK", "JKM")]
+    bills = [money.bill(agreement, m, lines, due_date=m.replace(day=15)) for m in money.months(FIRST, 4)]
+    on = bills[-1].due_date + dt.timedelta(days=1)
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            assert len(lapse.lapsed(agreement, on)) == len(people)
+        return [q["sql"] for q in captured.captured_queries]
+
+    assert not [sql for sql in statements() if '"total") OVER' in sql]
+    Payment.objects.create(bill=bills[1], amount=8_400, paid_on=FIRST, reference="SP2D")  # Adu's JKK line
+    windowed = [sql for sql in statements() if '"total") OVER' in sql]
+    assert len(windowed) == 1 and windowed[0].count('"total") OVER') == 1
