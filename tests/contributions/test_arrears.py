@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payung.contributions import arrears, ledger
+from payung.contributions import arrears, lapse, ledger
 from payung.contributions.models import Bill, Payment
 from payung.regions.models import Region
 from payung.registry.models import Person
@@ -181,7 +181,7 @@ def bpu_month(agreement, period, people, unit):
 
 def test_lapse_after_n_unpaid_months_with_names(ttu):
     agreement = money.agreement(ttu, "PKS/BPU/2023", category="bpu", valid_to=dt.date(2025, 12, 31))
-    needed = arrears.lapse_months(rule_queries.book(), agreement, dt.date(2023, 12, 1))
+    needed = lapse.lapse_months(rule_queries.book(), agreement, dt.date(2023, 12, 1))
     assert needed and needed >= 2
     sector = money.unit(ttu, "Petani Desa Oelolok")
     # Allocation runs by name: paying everything but the last k people leaves exactly those unpaid.
@@ -199,24 +199,24 @@ def test_lapse_after_n_unpaid_months_with_names(ttu):
         unpaid_people = 1 if index % 2 else 2
         pay(bill, bill.total - unpaid_people * per_person, bill.period.replace(day=10))
     last_due = bills[needed - 1].due_date
-    assert arrears.lapsed(agreement, last_due) == []  # the n-th month is due but not yet late
-    [lapsed] = arrears.lapsed(agreement, last_due + dt.timedelta(days=1))
+    assert lapse.lapsed(agreement, last_due) == []  # the n-th month is due but not yet late
+    [lapsed] = lapse.lapsed(agreement, last_due + dt.timedelta(days=1))
     assert (lapsed.person_id, lapsed.name, lapsed.nik, lapsed.unit_name) == (
         zakarias.pk, "Zakarias", zakarias.nik, "Petani Desa Oelolok",
     )  # fmt: skip
     assert (lapsed.since, lapsed.until, lapsed.months) == (first, bills[needed - 1].period, needed)
     everything_due = bills[-1].due_date + dt.timedelta(days=1)
-    assert [p.months for p in arrears.lapsed(agreement, everything_due)] == [needed + 1]
+    assert [p.months for p in lapse.lapsed(agreement, everything_due)] == [needed + 1]
     # Paying Zakarias's arrears of one month breaks his run into shorter ones.
     middle = bills[1]
     pay(middle, arrears.outstanding(middle), dt.date(2023, 12, 1))
-    assert arrears.lapsed(agreement, dt.date(2023, 12, 2)) == []  # runs of 1 and n - 1 months are left
+    assert lapse.lapsed(agreement, dt.date(2023, 12, 2)) == []  # runs of 1 and n - 1 months are left
 
 
 def test_no_lapse_for_a_pu_agreement(kupang):
     agreement = money.agreement(kupang)
     bills = [two_person_bill(agreement, month) for month in money.months(MAY, 6)]
-    assert arrears.lapsed(agreement, bills[-1].due_date + dt.timedelta(days=30)) == []
+    assert lapse.lapsed(agreement, bills[-1].due_date + dt.timedelta(days=30)) == []
 
 
 def test_ledger_of_a_person(kupang):

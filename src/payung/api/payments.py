@@ -11,7 +11,7 @@ from pydantic import Field
 
 from payung.accounts import scope
 from payung.api.schemas import Problem
-from payung.contributions import arrears, ledger
+from payung.contributions import arrears, lapse, ledger
 from payung.contributions.models import Bill
 from payung.contributions.payments import PaymentData, record_payment, visible_bills
 from payung.coverage.models import Agreement
@@ -183,7 +183,7 @@ def list_arrears(request, query: Query[ArrearsQuery]):
     rows = arrears.arrears(bills, on)
     lapsed = []
     for agreement in Agreement.objects.filter(category="bpu", bills__in=bills).distinct().order_by("pk"):
-        people = arrears.lapsed(agreement, on)
+        people = lapse.lapsed(agreement, on)
         if people:
             lapsed.append(
                 {

@@ -1,10 +1,11 @@
-"""What is still owed: balances, late fines, arrears, who lost BPU protection, and each person's ledger.
+"""What is still owed: balances, late fines, arrears and the allocation of a bill's payments over its lines
+(who lost BPU protection: contributions.lapse; each person's ledger: contributions.ledger).
 
 Allocation (decision 0010): a bill's payments cover its lines in the bill's own order (unit name, person
 name, program, month, line id) until they run out. The order is byte-wise on every database (COLLATE "C" on
 PostgreSQL, BINARY on SQLite), so the same payment covers the same lines wherever it is stored. It is
-computed in the database with one running sum per bill (a window function), so listing the lapsed people of
-a 14,880-person BPU agreement reads only the result, not half a million lines.
+computed in the database with one running sum per bill (a window function), so a page of a bill's lines
+reads only the result, not the whole bill.
 
 Dates: every figure is "as of" a day ``on``: payments recorded with a later ``paid_on`` do not count yet.
 """
@@ -19,17 +20,15 @@ from decimal import Decimal
 
 from django.db import connections
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, Collate, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, Collate
 from django.utils.translation import gettext_lazy as _
 
-from payung.contributions import settled
 from payung.contributions.calculator import share
 from payung.contributions.models import Bill, BillLine, Payment
 from payung.rules import queries as rule_queries
 from payung.rules.book import RuleBook
 
 FINE_KEY = "pu.late_fine"
-LAPSE_KEY = "bpu.lapse_months"
 
 STATUS_LABELS = {
     "paid": _("Lunas"),
@@ -198,14 +197,12 @@ def _allocated(lines: QuerySet, on: dt.date | None) -> QuerySet:
     )
 
 
-def _select(lines: QuerySet, columns: list[str], sql_after: str, params: list, *, with_: str = "") -> list:
+def _select(lines: QuerySet, columns: list[str], sql_after: str, params: list) -> list:
     """Run SQL over the allocated lines as a table ``a``. A filter on a line's own columns must come after
     the running sum (a WHERE inside would drop the lines ahead of it), hence the derived table."""
     inner, inner_params = lines.query.sql_with_params()
     select = ", ".join(f"a.{c}" for c in columns)
     sql = f"SELECT {select} FROM ({inner}) a {sql_after}"
-    if with_:
-        sql = with_.format(allocated=f"({inner})")
     with connections[lines.db].cursor() as cursor:
         cursor.execute(sql, [*inner_params, *params])
         return cursor.fetchall()
@@ -241,114 +238,3 @@ def allocation(bill: Bill, on: dt.date | None = None, ids: Iterable[int] | None 
 def _as_date(value) -> dt.date:
     """Raw SQL on SQLite gives dates back as text."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-# ------------------------------------------------------------------------------------------ lapse
-@dataclass(frozen=True)
-class LapsedPerson:
-    person_id: int
-    name: str
-    nik: str
-    unit_name: str
-    since: dt.date  # the first month of the longest unpaid run
-    until: dt.date  # its last month
-    months: int
-
-
-def _month(index: int) -> dt.date:
-    year, month = divmod(index - 1, 12)
-    return dt.date(year, month + 1, 1)
-
-
-def lapse_months(book: RuleBook, agreement, on: dt.date) -> int | None:
-    version = book.optional(LAPSE_KEY, on, agreement.region_id)
-    return int(version.value) if version is not None else None
-
-
-def lapsed(agreement, on: dt.date, *, book: RuleBook | None = None) -> list[LapsedPerson]:
-    """For a BPU agreement: the people whose lines stayed unpaid (as of ``on``) for ``bpu.lapse_months``
-    consecutive months whose bills were already due, by name. Empty for a PU agreement.
-
-    Set-based: the database allocates every due bill's payments, keeps the unpaid person-months, and finds
-    each person's runs of consecutive months (month number minus its rank is constant along a run)."""
-    if agreement.category != "bpu":
-        return []
-    needed = lapse_months(book or rule_queries.book(), agreement, on)
-    if not needed:
-        return []
-    # Only bills not wholly paid can hold an unpaid month (contributions.settled), and only a run of
-    # ``needed`` consecutive such months can lapse anyone: checked from the bills before any line is read.
-    due = Bill.objects.filter(agreement_id=agreement.pk, due_date__lt=on).values_list("pk", "period")
-    state = settled.states([pk for pk, _ in due], on)
-    open_bills = {pk: period for pk, period in due if not state[pk].wholly}
-    months = set(open_bills.values()).union(*(state[pk].adjusted for pk in open_bills))
-    if _longest_run(months) < needed:
-        return []
-    lines = BillLine.objects.filter(bill_id__in=list(open_bills), person__isnull=False)
-    allocated = (
-        _allocated(lines, on)
-        .annotate(month_index=ExtractYear("period") * 12 + ExtractMonth("period"))
-        .values("person_id", "month_index", "total", "running", "bill_paid")
-    )
-    sql = """
-        WITH unpaid AS (
-            SELECT DISTINCT a.person_id, a.month_index FROM {allocated} a
-            WHERE a.total > 0 AND a.running > a.bill_paid
-        ), runs AS (
-            SELECT person_id, month_index,
-                   month_index - ROW_NUMBER() OVER (PARTITION BY person_id ORDER BY month_index) AS run
-            FROM unpaid
-        )
-        SELECT person_id, MIN(month_index), MAX(month_index), COUNT(*) FROM runs
-        GROUP BY person_id, run HAVING COUNT(*) >= %s
-    """
-    runs: dict[int, tuple[int, int, int]] = {}
-    for person_id, first, last, count in _select(allocated, [], "", [needed], with_=sql):
-        first, last = int(first), int(last)  # PostgreSQL's EXTRACT gives numerics
-        best = runs.get(person_id)
-        if best is None or (count, last) > (best[2], best[1]):
-            runs[person_id] = (first, last, count)
-    return _named(agreement, runs)
-
-
-def _longest_run(months: set[dt.date]) -> int:
-    """The most consecutive calendar months among ``months``."""
-    indexes = sorted({_as_date(m).year * 12 + _as_date(m).month for m in months})
-    best = run = 0
-    for i, index in enumerate(indexes):
-        run = run + 1 if i and index == indexes[i - 1] + 1 else 1
-        best = max(best, run)
-    return best
-
-
-def _named(agreement, runs: dict[int, tuple[int, int, int]]) -> list[LapsedPerson]:
-    """Name, NIK and unit as last billed under the agreement, for the people in ``runs``."""
-    if not runs:
-        return []
-    latest = BillLine.objects.filter(bill__agreement_id=agreement.pk, person_id=OuterRef("person_id"))
-    latest = latest.order_by("-period", "-id")
-    people = (
-        BillLine.objects.filter(bill__agreement_id=agreement.pk, person_id__in=list(runs))
-        .order_by()
-        .values("person_id")
-        .distinct()
-        .annotate(
-            last_name=Subquery(latest.values("name")[:1]),
-            last_nik=Subquery(latest.values("nik")[:1]),
-            last_unit=Subquery(latest.values("unit_name")[:1]),
-        )
-    )
-    found = [
-        LapsedPerson(
-            person_id=row["person_id"],
-            name=row["last_name"],
-            nik=row["last_nik"],
-            unit_name=row["last_unit"],
-            since=_month(runs[row["person_id"]][0]),
-            until=_month(runs[row["person_id"]][1]),
-            months=runs[row["person_id"]][2],
-        )
-        for row in people
-    ]
-    found.sort(key=lambda p: (p.name.casefold(), p.nik))
-    return found

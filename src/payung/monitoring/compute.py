@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Max, Q, Sum
 
 from payung.claims.models import Claim
-from payung.contributions import arrears
+from payung.contributions import arrears, lapse
 from payung.contributions.models import Bill, BillLine, Payment
 from payung.coverage.models import Agreement, Membership
 from payung.coverage.queries import month_end
@@ -127,7 +127,7 @@ def compute(region_code: str, period: dt.date, as_of: dt.date) -> Result:
     lapsed: set[int] = set()
     for agreement in agreements:
         if agreement.category == "bpu" and _may_have_lapsed(agreement, min(as_of, last)):
-            lapsed |= {p.person_id for p in arrears.lapsed(agreement, min(as_of, last))}
+            lapsed |= lapse.lapsed_ids(agreement, min(as_of, last))
     unpaid = _unpaid_people(region_code, first, as_of)
 
     total, rows, entries = Tally(), defaultdict(Tally), []
@@ -216,8 +216,8 @@ def _reason(person_id, covered, paid, programs, ever, lapsed, in_force, group, u
 
 def _may_have_lapsed(agreement: Agreement, on: dt.date) -> bool:
     """Whether enough of the agreement's bills due by ``on`` are still unpaid for anyone to have lapsed:
-    a cheap test on the bills before the line-by-line search (arrears.lapsed) is run."""
-    needed = arrears.lapse_months(rule_queries.book(), agreement, on)
+    a cheap test on the bills before the line-by-line search (lapse.lapsed_ids) is run."""
+    needed = lapse.lapse_months(rule_queries.book(), agreement, on)
     if not needed:
         return False
     due = arrears.with_paid(Bill.objects.filter(agreement=agreement, due_date__lt=on), on)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from payung.accounts import scope
-from payung.contributions import arrears, ledger
+from payung.contributions import arrears, lapse, ledger
 from payung.contributions.models import Bill, LineKind
 from payung.contributions.payments import PaymentData, record_payment, rupiah, visible_bills
 from payung.coverage.models import Agreement
@@ -177,7 +177,7 @@ def arrears_page(request: HttpRequest) -> HttpResponse:
     lapsed = []
     bpu = Agreement.objects.filter(category="bpu", bills__in=bills).distinct().order_by("region_id", "number")
     for agreement in bpu:
-        people = arrears.lapsed(agreement, on)
+        people = lapse.lapsed(agreement, on)
         if people:
             shown = [(p, nik_rules.mask(p.nik)) for p in people[:LAPSED_SHOWN]]
             lapsed.append({"agreement": agreement, "people": shown, "count": len(people)})
