@@ -100,6 +100,9 @@ def _day(today: dt.date, spec: Spec, number: int) -> dt.date:
     return month.replace(day=8 + 3 * number)
 
 
+SPREAD = 7_919  # a prime step through a unit's members, so successive claims pick unrelated people
+
+
 def _person(agreement: Agreement, spec: Spec, taken: set[int], on: dt.date) -> Person | None:
     """A member of the agreement on ``on`` (of the unit asked for); for ``unpaid``, one whose line on the
     half-paid bill stayed unpaid (the last in the bill's order)."""
@@ -118,7 +121,10 @@ def _person(agreement: Agreement, spec: Spec, taken: set[int], on: dt.date) -> P
         last = lines.order_by(*[o.desc() for o in arrears.line_order()]).first()
         found = last.person if last else None
     else:
-        found = Person.objects.filter(pk__in=members.values("person_id")).order_by("name", "pk").first()
+        people = Person.objects.filter(pk__in=members.values("person_id")).order_by("name", "pk")
+        count = people.count()
+        # Spread over the alphabet (the first by name were all "Abraham ..."), the same on every run.
+        found = people[(len(taken) * SPREAD + 1) % count] if count else None
     if found is not None:
         taken.add(found.pk)
     return found
