@@ -27,6 +27,7 @@ from payung.budget import chart, exports, pricing, queries, realisation, service
 from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
 from payung.registry.models import Group
+from payung.web import budget_tables
 from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, PlannedForm, ScenarioForm
 from payung.web.views import save_or_show, treasurer_required
 
@@ -149,7 +150,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "priced": priced,
         "parts": parts,
         "chart": _chart(shown, prices),
-        "tables": _tables([priced]),
+        "tables": budget_tables.tables([priced]),
         "single": [scenario],
         "sources": [
             (FundingSource(k).label if k in FundingSource.values else k, v)
@@ -170,21 +171,6 @@ def _shown_label(part) -> str:
         if part.label == made_with:
             return str(Group(part.group).label)
     return part.label
-
-
-def _tables(priced: list[pricing.Priced]) -> list[dict]:
-    names = {"program": _("Per program"), "source": _("Per sumber dana"), "part": _("Per kelompok"),
-             "unit": _("Per unit"), "village": _("Per desa (bagian dana desa)")}  # fmt: skip
-    sources = dict(FundingSource.choices)
-    tables = []
-    for key, title in names.items():
-        rows = queries.compare(priced, key, drop_null=key == "village")
-        for row in rows:
-            row["label"] = sources.get(row["key"], row["key"]) if key == "source" else row["key"]
-            row["change"] = row["amounts"][-1] - row["amounts"][0] if len(row["amounts"]) > 1 else None
-        if rows:
-            tables.append({"key": key, "title": title, "rows": rows})
-    return tables
 
 
 @treasurer_required
@@ -265,7 +251,7 @@ def budget_compare(request: HttpRequest) -> HttpResponse:
         "priced": priced,
         "totals": [p.total for p in priced],
         "chart": _chart(scenarios, priced),
-        "tables": _tables(priced),
+        "tables": budget_tables.tables(priced),
         "months": months,
         "month_names": formats.MONTH_NAMES[formats.language(translation.get_language())],
     }
