@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from payung.audit.services import record, snapshot
-from payung.budget import pricing, queries, roster
+from payung.budget import assumptions, pricing, queries, roster
 from payung.budget.models import BudgetLine, Scenario, ScenarioPart, ScenarioRow
 from payung.coverage.models import Agreement
 from payung.registry.models import Group
@@ -74,7 +74,8 @@ def from_registry(region, year: int, programs: tuple[str, ...], groups: list[str
 def create(
     user, region, data: ScenarioData, *, based_on: Scenario | None = None, channel: str = "web"
 ) -> Scenario:
-    """A scenario, priced first: a PricingError leaves nothing stored."""
+    """A scenario, checked and priced first: a ValidationFailed or PricingError leaves nothing stored."""
+    assumptions.check(data)
     _check_units(region, data)
     with transaction.atomic():
         scenario = Scenario.objects.create(

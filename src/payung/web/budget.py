@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from payung import formats
 from payung.accounts import scope
-from payung.budget import chart, exports, pricing, queries, realisation, services
+from payung.budget import assumptions, chart, exports, pricing, queries, realisation, services
 from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
 from payung.registry.models import Group
@@ -199,14 +199,20 @@ def scenario_planned(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         v = form.cleaned_data
         start = v["from_month"]
-        part = services.PartData(
-            v["label"], "", None, v["category"], pricing.programs_of(v["programs"]), v["funding_source"],
-            v["people"] if start == 1 else 0, v["wage"],
-            () if start == 1 else (pricing.Growth(start, v["people"]),),
-        )  # fmt: skip
-        try:
+        variant = None
+
+        def save():  # the head count from its month, then the later steps ("7:+30, 10:-5")
+            nonlocal variant
+            first = () if start == 1 else (pricing.Growth(start, v["people"]),)
+            part = services.PartData(
+                v["label"], "", None, v["category"], pricing.programs_of(v["programs"]), v["funding_source"],
+                v["people"] if start == 1 else 0, v["wage"], first + assumptions.steps(v["growth"]),
+            )  # fmt: skip
             variant = services.with_planned(request.user, scenario, part)
-            return redirect(reverse("budget_compare") + f"?s={scenario.pk}&s={variant.pk}")
+
+        try:
+            if save_or_show(form, save):
+                return redirect(reverse("budget_compare") + f"?s={scenario.pk}&s={variant.pk}")
         except pricing.PricingError as refused:
             _refused(form, refused)
     return render(request, "web/budget_scenario.html", {"scenario": scenario, "planned": form}, status=400)
