@@ -128,3 +128,23 @@ def test_planned_people_in_several_steps_on_the_web(client, kupang):
     emptied = client.post(reverse("budget_scenario_planned", args=[base.pk]), {**form, "growth": "7:-11"})
     assert emptied.status_code == 400 and "mengosongkan" in emptied.content.decode()
     assert Scenario.objects.count() == 2
+
+
+def test_a_registry_group_grows_in_steps_on_the_web(client, kupang):
+    region, finance = kupang
+    base = services.create(None, region, made(region))
+    client.force_login(finance)
+    page = client.get(reverse("budget_scenario", args=[base.pk])).content.decode()
+    assert 'id="pertumbuhan"' in page
+    url = reverse("budget_scenario_growth", args=[base.pk])
+    answer = client.post(url, {"part": "0", "growth": "7:+2, 10:-1"})
+    assert answer.status_code == 302 and "bandingkan" in answer.url
+    variant = Scenario.objects.get(based_on=base)
+    assert "7:+2, 10:-1" in variant.name
+    # Each step at the wage of the part's middle person (2,000,000 x2 and 3,000,000: 10,800 a month).
+    assert queries.price(variant).total - queries.price(base).total == 10_800 * (2 * 3 + 1 * 3)
+    for typed, words in (("juli", "bulan:jumlah"), ("2:-3", "mengosongkan"), ("13:+1", "1 sampai 12")):
+        refused = client.post(url, {"part": "0", "growth": typed})
+        assert refused.status_code == 400 and words in refused.content.decode(), typed
+    assert client.post(url, {"part": "5", "growth": "7:+1"}).status_code == 400
+    assert Scenario.objects.count() == 2

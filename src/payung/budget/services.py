@@ -199,6 +199,28 @@ def with_planned(user, scenario: Scenario, part: PartData, channel: str = "web")
     )
 
 
+def with_growth(
+    user, scenario: Scenario, part_index: int, growth: tuple[pricing.Growth, ...], channel: str = "web"
+) -> Scenario:
+    """A variant in which one part grows (or shrinks) in steps ("120 more pekerja rentan from July")."""
+    data = data_of(scenario)
+    parts = list(data.parts)
+    parts[part_index] = replace(parts[part_index], growth=parts[part_index].growth + growth)
+    steps = ", ".join(f"{g.month}:{g.people:+d}" for g in growth)
+    name = _("%(name)s · %(part)s %(steps)s") % {
+        "name": scenario.name,
+        "part": parts[part_index].label,
+        "steps": steps,
+    }
+    return create(
+        user,
+        scenario.region,
+        replace(data, name=name, parts=tuple(parts)),
+        based_on=scenario,
+        channel=channel,
+    )
+
+
 def _check_units(region, data: ScenarioData) -> None:
     from payung.registry.models import Unit
 

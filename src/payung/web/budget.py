@@ -28,7 +28,7 @@ from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
 from payung.registry.models import Group
 from payung.web import budget_tables
-from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, PlannedForm, ScenarioForm
+from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, GrowthForm, PlannedForm, ScenarioForm
 from payung.web.views import save_or_show, treasurer_required
 
 
@@ -159,6 +159,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "compare_url": reverse("budget_compare") + "?" + "&".join(f"s={s.pk}" for s in shown),
         "adopt": AdoptForm(initial={"adopted_on": timezone.localdate()}) if can_write else None,
         "planned": PlannedForm(initial={"from_month": 1, "category": "pu"}) if can_write else None,
+        "grow": _growth_form(scenario) if can_write else None,
     }
     return render(request, "web/budget_scenario.html", context)
 
@@ -216,6 +217,33 @@ def scenario_planned(request: HttpRequest, pk: int) -> HttpResponse:
         except pricing.PricingError as refused:
             _refused(form, refused)
     return render(request, "web/budget_scenario.html", {"scenario": scenario, "planned": form}, status=400)
+
+
+def _growth_form(scenario: Scenario, data=None) -> GrowthForm:
+    parts = [(i, _shown_label(p)) for i, p in enumerate(scenario.parts.all())]
+    return GrowthForm(data, parts=parts)
+
+
+@treasurer_required
+def scenario_growth(request: HttpRequest, pk: int) -> HttpResponse:
+    """A variant in which one part grows (or shrinks) in steps from given months."""
+    _post_only(request)
+    scenario = _scenario(request, pk)
+    form = _growth_form(scenario, request.POST)
+    variant = None
+    if form.is_valid():
+
+        def save():
+            nonlocal variant
+            growth = assumptions.steps(form.cleaned_data["growth"])
+            variant = services.with_growth(request.user, scenario, form.cleaned_data["part"], growth)
+
+        try:
+            if save_or_show(form, save):
+                return redirect(reverse("budget_compare") + f"?s={scenario.pk}&s={variant.pk}")
+        except pricing.PricingError as refused:
+            _refused(form, refused)
+    return render(request, "web/budget_scenario.html", {"scenario": scenario, "grow": form}, status=400)
 
 
 @treasurer_required

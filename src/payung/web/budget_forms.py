@@ -53,6 +53,23 @@ class PlannedForm(ServiceForm):
                                          widget=forms.CheckboxSelectMultiple, initial=list(TWO))  # fmt: skip
 
 
+class GrowthForm(ServiceForm):
+    """One part of a scenario more (or fewer) people from a month, in steps: a variant beside it."""
+
+    part = forms.TypedChoiceField(label=gettext_lazy("Kelompok"), coerce=int)
+    growth = forms.CharField(
+        label=gettext_lazy("Perubahan (bulan:jumlah)"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "Mis. 7:+120, 10:-5: 120 orang lagi mulai Juli, 5 orang keluar mulai Oktober."
+        ),
+    )
+
+    def __init__(self, *args, parts: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = parts
+
+
 class AdoptForm(ServiceForm):
     funding_source = forms.ChoiceField(label=gettext_lazy("Sumber dana"), choices=FundingSource.choices)
     account_code = forms.CharField(label=gettext_lazy("Kode rekening"), max_length=60)
