@@ -44,6 +44,7 @@ def made(region, growth=(), **changes) -> services.ScenarioData:
         ({"wage_percent": Decimal(-100)}, "wage_percent"),
         ({"wage_percent": Decimal("1000.01")}, "wage_percent"),
         ({"wage_percent": Decimal("NaN")}, "wage_percent"),
+        ({"wage_percent": Decimal("10.555")}, "wage_percent"),
         ({"wage_from": 13}, "wage_from"),
         ({"umk_from": 0}, "umk_from"),
         ({"umk": 0}, "umk"),

@@ -29,10 +29,10 @@ def check(data) -> None:
     """Refuse a ScenarioData whose assumptions are out of range (ValidationFailed, nothing written)."""
     errors: dict[str, list[str]] = {}
     percent = data.wage_percent
-    if percent is not None and not (
-        isinstance(percent, Decimal) and percent.is_finite() and LOWEST_PERCENT < percent <= HIGHEST_PERCENT
-    ):
-        errors["wage_percent"] = [_("Perubahan upah harus lebih dari -100 % dan paling banyak 1.000 %.")]
+    if percent is not None and not _percent(percent):
+        errors["wage_percent"] = [
+            _("Perubahan upah harus lebih dari -100 % dan paling banyak 1.000 %, paling banyak 2 desimal.")
+        ]
     for name in ("wage_from", "umk_from"):
         if data_month(getattr(data, name)) is None:
             errors[name] = [_("Bulan harus 1 sampai 12.")]
@@ -47,6 +47,14 @@ def check(data) -> None:
             errors.setdefault("growth", []).append(f"{part.label}: {problem}")
     if errors:
         raise ValidationFailed(errors)
+
+
+def _percent(value) -> bool:
+    """A finite percentage in range with at most two decimals (what is stored: pricing the unrounded value
+    would make the figure shown when the scenario is made differ from every later one)."""
+    if not (isinstance(value, Decimal) and value.is_finite()):
+        return False
+    return LOWEST_PERCENT < value <= HIGHEST_PERCENT and value == value.quantize(Decimal("0.01"))
 
 
 def data_month(value) -> int | None:
