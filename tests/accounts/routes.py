@@ -211,6 +211,7 @@ MONEY_ROUTES = {
     "registration_resolve",
     "budget_scenario_programs",
     "budget_scenario_planned",
+    "budget_scenario_growth",
     "budget_scenario_adopt",
     ("post", "/budget/scenarios/{scenario_id}/adopt"),
     ("post", "/budget/lines/{line_id}/amend"),
@@ -468,6 +469,7 @@ WEB_ROUTES = {
     "budget_scenario": ("scenario", "get", {}),
     "budget_scenario_programs": ("scenario", "post", {"part": "0", "programs": ["JKK", "JKM", "JHT", "JP"]}),
     "budget_scenario_planned": ("scenario", "post", PLANNED),
+    "budget_scenario_growth": ("scenario", "post", {"part": "0", "growth": "7:+2"}),
     "budget_scenario_adopt": (
         "scenario",
         "post",

@@ -79,7 +79,7 @@ def test_web_pages_in_both_languages_and_the_one_click_variant(client, kupang):
     compare = client.get(switched.url).content.decode()
     assert compare.count("<polyline") == 2 and "Selisih" in compare
     wrong = client.post(reverse("budget_scenario_create"), {**form, "wage_percent": "-100"})
-    assert wrong.status_code == 400 and "Asumsi upah" in wrong.content.decode()
+    assert wrong.status_code == 400 and "Perubahan upah harus lebih dari -100 %" in wrong.content.decode()
     assert Scenario.objects.count() == 2
     adopt = {
         "funding_source": "apbd",

@@ -53,8 +53,7 @@ def test_bad_input_stores_nothing(kupang):
     wrong = [
         services.ScenarioData(2010, "old", parts=parts),
         services.ScenarioData(2025, "e", parts=emptied),
-        services.ScenarioData(2025, "w", parts=parts, wage_percent=pricing.Decimal(-100)),
-    ]
+    ]  # out-of-range assumptions (a wage change of -100 %, ...): tests/budget/test_assumptions.py
     for data in wrong:
         with pytest.raises(pricing.PricingError):
             services.create(None, region, data)

@@ -11,6 +11,7 @@ says why, in the caller's language, and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from pydantic import Field
 from payung.accounts import scope
 from payung.api import queries as api_queries
 from payung.api.schemas import Problem
-from payung.budget import pricing, queries, realisation, services
+from payung.budget import assumptions, pricing, queries, realisation, services
 from payung.budget.models import BudgetLine, Scenario
 from payung.registry.services import ValidationFailed
 
@@ -38,6 +39,12 @@ class PlanQuery(Schema):
     shares: str = Field("employer", description="employer atau all (Pemda juga membayar bagian pekerja)")
 
 
+class GrowthIn(Schema):
+    group: str = Field(description="Kelompok dalam skenario, mis. rentan")
+    month: int = Field(description="Mulai bulan (1-12)")
+    people: int = Field(description="Orang bertambah (negatif: berkurang)")
+
+
 class ScenarioIn(Schema):
     region: str
     year: int
@@ -46,6 +53,13 @@ class ScenarioIn(Schema):
     jkk_class: int | None = 1
     shares: str = "employer"
     groups: list[str] | None = Field(None, description="Kelompok yang dihitung (bawaan: semua)")
+    wage_percent: Decimal | None = Field(None, description="Kenaikan upah dalam persen, mis. 5 atau -2.5")
+    wage_from: int = Field(1, description="Bulan mulai kenaikan upah (1-12)")
+    umk: int | None = Field(None, description="UMK baru dalam rupiah (upah PU di bawahnya dinaikkan)")
+    umk_from: int = Field(1, description="Bulan mulai UMK baru (1-12)")
+    growth: list[GrowthIn] = Field(
+        default_factory=list, description="Pertumbuhan per kelompok: orang lebih (atau kurang) mulai bulan"
+    )
 
 
 class AdoptIn(Schema):
@@ -92,6 +106,10 @@ def _scenario_out(scenario: Scenario, priced: pricing.Priced | None = None) -> d
         "name": scenario.name,
         "jkk_class": scenario.jkk_class,
         "shares": scenario.shares,
+        "wage_percent": None if scenario.wage_percent is None else str(scenario.wage_percent),
+        "wage_from": scenario.wage_from,
+        "umk": scenario.umk,
+        "umk_from": scenario.umk_from,
         "based_on": scenario.based_on_id,
         "parts": [
             {"label": p.label, "group": p.group, "category": p.category, "programs": p.programs,
@@ -148,9 +166,13 @@ def create_scenario(request, payload: ScenarioIn):
         raise PermissionDenied
     try:
         parts = services.from_registry(region, payload.year, tuple(payload.programs), payload.groups)
+        wanted: dict[str, tuple[pricing.Growth, ...]] = {}
+        for step in payload.growth:
+            wanted[step.group] = (*wanted.get(step.group, ()), pricing.Growth(step.month, step.people))
         data = services.ScenarioData(
-            payload.year, payload.name, payload.jkk_class, payload.shares, parts=parts
-        )
+            payload.year, payload.name, payload.jkk_class, payload.shares, payload.wage_percent,
+            payload.wage_from, payload.umk, payload.umk_from, parts=assumptions.grow(parts, wanted),
+        )  # fmt: skip
         scenario = services.create(user, region, data, channel="api")
     except pricing.PricingError as error:
         return _refused(error)

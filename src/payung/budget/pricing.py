@@ -260,12 +260,23 @@ def _month_roster(part: Part, roster: pl.DataFrame, month: int) -> pl.DataFrame:
     if have + change <= 0:
         first = min(g.month for g in part.growth if g.month <= month)
         raise PricingError("empties", people=change, part=part.name, month=first, left=have + change)
-    basis = part.growth_basis or int(roster["basis"].median())
+    basis = part.growth_basis or median_wage(roster)
     planned = pl.DataFrame(
         {"unit_id": [None], "unit": [None], "village": [None], "basis": [basis], "people": [change]},
         schema=ROSTER,
     )
     return pl.concat([roster, planned])
+
+
+def median_wage(roster: pl.DataFrame) -> int:
+    """The wage of the middle person (the lower one of two): rows are wages with their head counts, so the
+    median of the rows alone would weigh a wage held by one person like one held by a thousand."""
+    ordered = roster.filter(pl.col("people") > 0).sort("basis")
+    if ordered.height == 0:  # growth of a part without people or a planned wage: nothing to price it at
+        raise PricingError("nobody")
+    cumulative = ordered["people"].cum_sum()
+    middle = (int(cumulative[-1]) + 1) // 2
+    return int(ordered.filter(cumulative >= middle)["basis"][0])
 
 
 def _wage(part: Part, people: pl.DataFrame, month: int, assumptions: Assumptions) -> pl.Expr:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from payung.audit.services import record, snapshot
-from payung.budget import pricing, queries, roster
+from payung.budget import assumptions, pricing, queries, roster
 from payung.budget.models import BudgetLine, Scenario, ScenarioPart, ScenarioRow
 from payung.coverage.models import Agreement
 from payung.registry.models import Group
@@ -74,7 +74,8 @@ def from_registry(region, year: int, programs: tuple[str, ...], groups: list[str
 def create(
     user, region, data: ScenarioData, *, based_on: Scenario | None = None, channel: str = "web"
 ) -> Scenario:
-    """A scenario, priced first: a PricingError leaves nothing stored."""
+    """A scenario, checked and priced first: a ValidationFailed or PricingError leaves nothing stored."""
+    assumptions.check(data)
     _check_units(region, data)
     with transaction.atomic():
         scenario = Scenario.objects.create(
@@ -193,6 +194,28 @@ def with_planned(user, scenario: Scenario, part: PartData, channel: str = "web")
         user,
         scenario.region,
         replace(data, name=name, parts=(*data.parts, part)),
+        based_on=scenario,
+        channel=channel,
+    )
+
+
+def with_growth(
+    user, scenario: Scenario, part_index: int, growth: tuple[pricing.Growth, ...], channel: str = "web"
+) -> Scenario:
+    """A variant in which one part grows (or shrinks) in steps ("120 more pekerja rentan from July")."""
+    data = data_of(scenario)
+    parts = list(data.parts)
+    parts[part_index] = replace(parts[part_index], growth=parts[part_index].growth + growth)
+    steps = ", ".join(f"{g.month}:{g.people:+d}" for g in growth)
+    name = _("%(name)s · %(part)s %(steps)s") % {
+        "name": scenario.name,
+        "part": parts[part_index].label,
+        "steps": steps,
+    }
+    return create(
+        user,
+        scenario.region,
+        replace(data, name=name, parts=tuple(parts)),
         based_on=scenario,
         channel=channel,
     )

@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 
 from payung import formats
 from payung.accounts import scope
-from payung.budget import chart, exports, pricing, queries, realisation, services
+from payung.budget import assumptions, chart, exports, pricing, queries, realisation, services
 from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
 from payung.registry.models import Group
-from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, PlannedForm, ScenarioForm
+from payung.web import budget_tables
+from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, GrowthForm, PlannedForm, ScenarioForm
 from payung.web.views import save_or_show, treasurer_required
 
 
@@ -149,7 +150,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "priced": priced,
         "parts": parts,
         "chart": _chart(shown, prices),
-        "tables": _tables([priced]),
+        "tables": budget_tables.tables([priced]),
         "single": [scenario],
         "sources": [
             (FundingSource(k).label if k in FundingSource.values else k, v)
@@ -158,6 +159,7 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "compare_url": reverse("budget_compare") + "?" + "&".join(f"s={s.pk}" for s in shown),
         "adopt": AdoptForm(initial={"adopted_on": timezone.localdate()}) if can_write else None,
         "planned": PlannedForm(initial={"from_month": 1, "category": "pu"}) if can_write else None,
+        "grow": _growth_form(scenario) if can_write else None,
     }
     return render(request, "web/budget_scenario.html", context)
 
@@ -170,21 +172,6 @@ def _shown_label(part) -> str:
         if part.label == made_with:
             return str(Group(part.group).label)
     return part.label
-
-
-def _tables(priced: list[pricing.Priced]) -> list[dict]:
-    names = {"program": _("Per program"), "source": _("Per sumber dana"), "part": _("Per kelompok"),
-             "unit": _("Per unit"), "village": _("Per desa (bagian dana desa)")}  # fmt: skip
-    sources = dict(FundingSource.choices)
-    tables = []
-    for key, title in names.items():
-        rows = queries.compare(priced, key, drop_null=key == "village")
-        for row in rows:
-            row["label"] = sources.get(row["key"], row["key"]) if key == "source" else row["key"]
-            row["change"] = row["amounts"][-1] - row["amounts"][0] if len(row["amounts"]) > 1 else None
-        if rows:
-            tables.append({"key": key, "title": title, "rows": rows})
-    return tables
 
 
 @treasurer_required
@@ -213,17 +200,50 @@ def scenario_planned(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         v = form.cleaned_data
         start = v["from_month"]
-        part = services.PartData(
-            v["label"], "", None, v["category"], pricing.programs_of(v["programs"]), v["funding_source"],
-            v["people"] if start == 1 else 0, v["wage"],
-            () if start == 1 else (pricing.Growth(start, v["people"]),),
-        )  # fmt: skip
-        try:
+        variant = None
+
+        def save():  # the head count from its month, then the later steps ("7:+30, 10:-5")
+            nonlocal variant
+            first = () if start == 1 else (pricing.Growth(start, v["people"]),)
+            part = services.PartData(
+                v["label"], "", None, v["category"], pricing.programs_of(v["programs"]), v["funding_source"],
+                v["people"] if start == 1 else 0, v["wage"], first + assumptions.steps(v["growth"]),
+            )  # fmt: skip
             variant = services.with_planned(request.user, scenario, part)
-            return redirect(reverse("budget_compare") + f"?s={scenario.pk}&s={variant.pk}")
+
+        try:
+            if save_or_show(form, save):
+                return redirect(reverse("budget_compare") + f"?s={scenario.pk}&s={variant.pk}")
         except pricing.PricingError as refused:
             _refused(form, refused)
     return render(request, "web/budget_scenario.html", {"scenario": scenario, "planned": form}, status=400)
+
+
+def _growth_form(scenario: Scenario, data=None) -> GrowthForm:
+    parts = [(i, _shown_label(p)) for i, p in enumerate(scenario.parts.all())]
+    return GrowthForm(data, parts=parts)
+
+
+@treasurer_required
+def scenario_growth(request: HttpRequest, pk: int) -> HttpResponse:
+    """A variant in which one part grows (or shrinks) in steps from given months."""
+    _post_only(request)
+    scenario = _scenario(request, pk)
+    form = _growth_form(scenario, request.POST)
+    variant = None
+    if form.is_valid():
+
+        def save():
+            nonlocal variant
+            growth = assumptions.steps(form.cleaned_data["growth"])
+            variant = services.with_growth(request.user, scenario, form.cleaned_data["part"], growth)
+
+        try:
+            if save_or_show(form, save):
+                return redirect(reverse("budget_compare") + f"?s={scenario.pk}&s={variant.pk}")
+        except pricing.PricingError as refused:
+            _refused(form, refused)
+    return render(request, "web/budget_scenario.html", {"scenario": scenario, "grow": form}, status=400)
 
 
 @treasurer_required
@@ -265,7 +285,7 @@ def budget_compare(request: HttpRequest) -> HttpResponse:
         "priced": priced,
         "totals": [p.total for p in priced],
         "chart": _chart(scenarios, priced),
-        "tables": _tables(priced),
+        "tables": budget_tables.tables(priced),
         "months": months,
         "month_names": formats.MONTH_NAMES[formats.language(translation.get_language())],
     }

@@ -21,16 +21,16 @@ class ScenarioForm(ServiceForm):
     name = forms.CharField(label=gettext_lazy("Nama skenario"), max_length=200, required=False)
     programs = forms.MultipleChoiceField(label=gettext_lazy("Program"), choices=PROGRAM_CHOICES,
                                          widget=forms.CheckboxSelectMultiple, initial=list(TWO))  # fmt: skip
-    jkk_class = forms.IntegerField(
-        label=gettext_lazy("Kelompok risiko JKK"), min_value=1, max_value=5, initial=1
-    )
+    # Ranges (JKK class, percentage, UMK, months, growth) are checked once for the web and the API alike,
+    # by budget.assumptions when the scenario is made; the fields here only read what was typed.
+    jkk_class = forms.IntegerField(label=gettext_lazy("Kelompok risiko JKK"), initial=1)
     shares = forms.ChoiceField(label=gettext_lazy("Bagian pekerja"), choices=Shares.choices)
     wage_percent = forms.DecimalField(label=gettext_lazy("Kenaikan upah (%)"), required=False, max_digits=7,
                                       decimal_places=2)  # fmt: skip
     wage_from = forms.TypedChoiceField(
         label=gettext_lazy("mulai bulan"), choices=MONTH_CHOICES, coerce=int, initial=1
     )
-    umk = RupiahField(label=gettext_lazy("UMK baru (Rp)"), required=False, min_value=1)
+    umk = RupiahField(label=gettext_lazy("UMK baru (Rp)"), required=False)
     umk_from = forms.TypedChoiceField(
         label=gettext_lazy("UMK mulai bulan"), choices=MONTH_CHOICES, coerce=int, initial=1
     )
@@ -42,9 +42,32 @@ class PlannedForm(ServiceForm):
     people = forms.IntegerField(label=gettext_lazy("Jumlah orang"), min_value=1, max_value=10_000_000)
     wage = RupiahField(label=gettext_lazy("Upah/penghasilan sebulan (Rp)"), min_value=1)
     from_month = forms.TypedChoiceField(label=gettext_lazy("Mulai bulan"), choices=MONTH_CHOICES, coerce=int)
+    growth = forms.CharField(
+        label=gettext_lazy("Perubahan berikutnya (bulan:jumlah)"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Mis. 7:+30, 10:-5: 30 orang lagi mulai Juli, 5 orang keluar mulai Oktober."),
+    )
     funding_source = forms.ChoiceField(label=gettext_lazy("Sumber dana"), choices=FundingSource.choices)
     programs = forms.MultipleChoiceField(label=gettext_lazy("Program"), choices=PROGRAM_CHOICES,
                                          widget=forms.CheckboxSelectMultiple, initial=list(TWO))  # fmt: skip
+
+
+class GrowthForm(ServiceForm):
+    """One part of a scenario more (or fewer) people from a month, in steps: a variant beside it."""
+
+    part = forms.TypedChoiceField(label=gettext_lazy("Kelompok"), coerce=int)
+    growth = forms.CharField(
+        label=gettext_lazy("Perubahan (bulan:jumlah)"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "Mis. 7:+120, 10:-5: 120 orang lagi mulai Juli, 5 orang keluar mulai Oktober."
+        ),
+    )
+
+    def __init__(self, *args, parts: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["part"].choices = parts
 
 
 class AdoptForm(ServiceForm):

@@ -86,6 +86,7 @@ urlpatterns = [
     path("anggaran/skenario/<int:pk>/", budget.scenario_detail, name="budget_scenario"),
     path("anggaran/skenario/<int:pk>/program/", budget.scenario_programs, name="budget_scenario_programs"),
     path("anggaran/skenario/<int:pk>/rencana/", budget.scenario_planned, name="budget_scenario_planned"),
+    path("anggaran/skenario/<int:pk>/pertumbuhan/", budget.scenario_growth, name="budget_scenario_growth"),
     path("anggaran/skenario/<int:pk>/tetapkan/", budget.scenario_adopt, name="budget_scenario_adopt"),
     path("anggaran/skenario/<int:pk>/anggaran.xlsx", budget.scenario_xlsx, name="budget_scenario_xlsx"),
     path("anggaran/skenario/<int:pk>/ringkasan.pdf", budget.scenario_pdf, name="budget_scenario_pdf"),
