@@ -31,6 +31,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def stored_user(user):
+    """The user to store as who did something: None for the system (a CLI run or the demo without a user,
+    an anonymous request), whose "user" is not a saved row."""
+    return user if getattr(user, "pk", None) else None
+
+
 def record(
     actor,
     action: str,
@@ -50,7 +56,7 @@ def record(
         object_id = object_id or str(obj.pk)
         region_code = region_code or str(getattr(obj, "region_id", "") or "")
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_user(actor),
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from payung.audit.locking import claim as take_version
-from payung.audit.services import difference, record, snapshot
+from payung.audit.services import difference, record, snapshot, stored_user
 from payung.claims import eligibility, pricing
 from payung.claims.checklist import OPEN
 from payung.claims.models import Claim, ClaimState, Event, EventKind
@@ -191,7 +191,7 @@ def record_event(user, person, data: EventData, *, version: int | None = None, c
         place=data.place.strip(),
         cause=data.cause.strip(),
         reporter=data.reporter.strip(),
-        recorded_by=user if getattr(user, "pk", None) else None,
+        recorded_by=stored_user(user),
     )
     claim = Claim(
         region_id=person.region_id, event=event, person=person, program=program, created_by=event.recorded_by

@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from payung import formats
-from payung.audit.services import record
+from payung.audit.services import record, stored_user
 from payung.contributions import calculator
 from payung.contributions.calculator import PROGRAMS, Formula, QuoteError
 from payung.contributions.models import Bill
@@ -277,7 +277,7 @@ def _create(
                 agreement=agreement,
                 period=period,
                 due_date=due,
-                generated_by=user if getattr(user, "pk", None) else None,
+                generated_by=stored_user(user),
                 mid_month_rule=agreement.mid_month_rule,
                 rules=[v.as_dict() for v in sorted(versions.values(), key=_version_order)],
                 **totals,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from payung import formats
 from payung.accounts import scope
-from payung.audit.services import record, snapshot
+from payung.audit.services import record, snapshot, stored_user
 from payung.contributions import arrears
 from payung.contributions.models import Bill, Payment
 from payung.registry.services import ValidationFailed
@@ -80,7 +80,7 @@ def record_payment(user, bill: Bill, data: PaymentData, *, channel: str = "web")
         amount=data.amount,
         reference=data.reference.strip(),
         note=data.note.strip(),
-        recorded_by=user if getattr(user, "pk", None) else None,
+        recorded_by=stored_user(user),
     )
     record(
         user,

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from payung.audit.services import record
+from payung.audit.services import record, stored_user
 from payung.coverage.models import Agreement, Membership
 from payung.registry.models import Engagement, Person, Status, StatusChange, Unit, WageChange
 from payung.registry.services import MAX_WAGE, ValidationFailed
@@ -369,14 +369,14 @@ def change_wage(
             effective_date=opening,
             monthly_wage=before,
             reason=_("Upah awal, dicatat pada perubahan upah pertama."),
-            recorded_by=user if getattr(user, "pk", None) else None,
+            recorded_by=stored_user(user),
         )
     change = WageChange.objects.create(
         engagement=engagement,
         effective_date=effective,
         monthly_wage=wage,
         reason=reason.strip(),
-        recorded_by=user if getattr(user, "pk", None) else None,
+        recorded_by=stored_user(user),
     )
     engagement.monthly_wage = _wage_in_force(engagement, max(timezone.localdate(), opening))
     engagement.save(update_fields=["monthly_wage"])

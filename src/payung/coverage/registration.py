@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from payung.accounts import scope
+from payung.audit.services import stored_user
 from payung.coverage import queries
 from payung.coverage.models import Agreement, Membership, RegistrationBatch, RegistrationEntry
 from payung.coverage.replies import Reply, reply  # the reply lives in its own module
@@ -124,7 +125,7 @@ def create_batch(
             }
         )
     batch = RegistrationBatch.objects.create(
-        agreement=agreement, layout=chosen.code, created_by=user if getattr(user, "pk", None) else None
+        agreement=agreement, layout=chosen.code, created_by=stored_user(user)
     )
     RegistrationEntry.objects.bulk_create(RegistrationEntry(batch=batch, person_id=pk) for pk in people)
     write(batch, batch_path(batch), chosen)

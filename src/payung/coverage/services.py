@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from payung.audit.locking import claim
-from payung.audit.services import record, snapshot
+from payung.audit.services import record, snapshot, stored_user
 from payung.contributions.calculator import JKK_CLASSES, PROGRAMS
 from payung.coverage.models import Agreement, FundingSource, MidMonthRule
 from payung.regions.models import Region
@@ -181,9 +181,7 @@ def create_agreement(user, region: Region, data: AgreementData, *, channel: str 
     errors = _errors(region, data, None)
     if errors:
         raise ValidationFailed(errors)
-    agreement = Agreement(
-        region=region, created_by=user if getattr(user, "pk", None) else None, **_values(data)
-    )
+    agreement = Agreement(region=region, created_by=stored_user(user), **_values(data))
     try:
         with transaction.atomic():
             agreement.save()

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from payung.audit.services import record
+from payung.audit.services import record, stored_user
 from payung.monitoring import compute
 from payung.monitoring.models import Entry, Meeting, Priority, Regulation, Source, Summary
 
@@ -86,7 +86,7 @@ def add_regulation(
             number=number,
             issued_on=issued_on,
             title=title,
-            recorded_by=user if getattr(user, "pk", None) else None,
+            recorded_by=stored_user(user),
         )
         record(
             user,
@@ -119,7 +119,7 @@ def add_priority(
             label=label,
             reason=reason,
             since=since,
-            recorded_by=user if getattr(user, "pk", None) else None,
+            recorded_by=stored_user(user),
         )
         record(user, "create", priority, after={"label": label, "reason": reason}, channel=channel)
     return priority
@@ -142,7 +142,7 @@ def record_meeting(
             period=compute.first_of(period),
             title=title,
             results=results,
-            recorded_by=user if getattr(user, "pk", None) else None,
+            recorded_by=stored_user(user),
         )
         record(user, "create", meeting, region_code=province.code, after={"title": title}, channel=channel)
     return meeting

@@ -10,7 +10,7 @@ import json
 from django.db import transaction
 from django.utils import timezone
 
-from payung.audit.services import record
+from payung.audit.services import record, stored_user
 from payung.monitoring import compute, queries, signing
 from payung.monitoring.models import Source, Summary
 from payung.monitoring.signing import Refused
@@ -79,7 +79,7 @@ def import_file(user, raw: bytes, *, filename: str, allowed_prefix: str, channel
         summary.file_name = filename[:255]
         summary.file_sha256 = verified.sha256
         summary.signed_at = verified.signed_at
-        summary.imported_by = user if getattr(user, "pk", None) else None
+        summary.imported_by = stored_user(user)
         summary.save()
         record(
             user,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from payung.audit.locking import claim
-from payung.audit.services import record, snapshot
+from payung.audit.services import record, snapshot, stored_user
 from payung.registry import linkage
 from payung.registry.models import DuplicateCandidate, Engagement, Person, StatusChange
 from payung.registry.services import ValidationFailed
@@ -172,7 +172,7 @@ def _check_open(candidate: DuplicateCandidate, reason: str) -> None:
 
 def _resolve(candidate: DuplicateCandidate, state: str, user, reason: str) -> None:
     candidate.state = state
-    candidate.resolved_by = user if getattr(user, "pk", None) else None
+    candidate.resolved_by = stored_user(user)
     candidate.resolved_at = timezone.now()
     candidate.reason = reason.strip()
 

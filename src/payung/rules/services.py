@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from payung.audit.services import record, snapshot
+from payung.audit.services import record, snapshot, stored_user
 from payung.regions.models import Region
 from payung.registry.services import NotAllowed, ValidationFailed
 from payung.rules.models import Confidence, Measure, Parameter, RuleVersion
@@ -44,7 +44,7 @@ def add_version(user, data: VersionData, *, channel: str = "web") -> RuleVersion
                 source=data.source.strip(),
                 confidence=data.confidence,
                 note=data.note.strip(),
-                recorded_by=user if getattr(user, "pk", None) else None,
+                recorded_by=stored_user(user),
             )
             record(
                 user,
