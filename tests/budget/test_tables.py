@@ -4,6 +4,7 @@ ones, and the folded table still adds up to the total."""
 from __future__ import annotations
 
 import polars as pl
+from django.utils import translation
 
 from payung.budget import pricing
 from payung.web import budget_tables
@@ -40,3 +41,23 @@ def test_a_short_table_is_not_folded():
     tables = {t["key"]: t for t in budget_tables.tables([priced(11)])}
     assert len(tables["village"]["rows"]) == 11 and tables["village"]["rest"] is None
     assert tables["village"]["all"] is None
+
+
+def test_a_part_named_after_its_group_shows_in_the_page_language():
+    """Parts made from registry groups are stored with the group's name in their maker's language."""
+    rows = [
+        {"month": 1, "program": "JKK", "part": part, "source": "apbd", "unit_id": None, "unit": None,
+         "village": None, "people": 1, "amount": 10}
+        for part in ("Perangkat desa", "Vulnerable worker", "Guru honorer SD Negeri 1")
+    ]  # fmt: skip
+    scenario = pricing.Priced(pl.DataFrame(rows, schema=pricing.LINE), 2027)
+    with translation.override("en"):
+        (parts,) = [t for t in budget_tables.tables([scenario]) if t["key"] == "part"]
+        assert sorted(r["label"] for r in parts["rows"]) == [
+            "Guru honorer SD Negeri 1",  # typed by a user: as typed
+            "Village official",
+            "Vulnerable worker",
+        ]
+    with translation.override("id"):
+        (parts,) = [t for t in budget_tables.tables([scenario]) if t["key"] == "part"]
+        assert "Pekerja rentan" in {r["label"] for r in parts["rows"]}

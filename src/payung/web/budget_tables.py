@@ -10,11 +10,14 @@ click away, and in the scenario's XLSX (a sheet per village).
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from payung.budget import pricing, queries
 from payung.coverage.models import FundingSource
+from payung.registry.models import Group
 
 TOP = 10  # rows of a long table shown before the fold
 LONG = ("unit", "village")
@@ -23,17 +26,27 @@ LONG = ("unit", "village")
 def tables(priced: list[pricing.Priced]) -> list[dict]:
     names = {"program": _("Per program"), "source": _("Per sumber dana"), "part": _("Per kelompok"),
              "unit": _("Per unit"), "village": _("Per desa (bagian dana desa)")}  # fmt: skip
-    sources = dict(FundingSource.choices)
+    shown = {"source": dict(FundingSource.choices), "part": _group_names()}
     found = []
     for key, title in names.items():
         rows = queries.compare(priced, key, drop_null=key == "village")
         for row in rows:
-            row["label"] = sources.get(row["key"], row["key"]) if key == "source" else row["key"]
+            row["label"] = shown.get(key, {}).get(row["key"], row["key"])
             row["change"] = _change(row["amounts"])
         if rows:
             table = {"key": key, "title": title, "rows": rows, "rest": None, "all": None}
             found.append(_fold(table) if key in LONG and len(rows) > TOP + 1 else table)
     return found
+
+
+def _group_names() -> dict[str, str]:
+    """A part named after its registry group keeps the group's name as it was when the scenario was made, in
+    that user's language; shown in this page's language. A name the user typed stays as typed."""
+    names = {}
+    for code, _language in settings.LANGUAGES:
+        with translation.override(code):
+            names.update({str(label): value for value, label in Group.choices})
+    return {stored: str(Group(value).label) for stored, value in names.items()}
 
 
 def _change(amounts: list[int]) -> int | None:
