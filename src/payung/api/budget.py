@@ -53,6 +53,10 @@ class ScenarioIn(Schema):
     jkk_class: int | None = 1
     shares: str = "employer"
     groups: list[str] | None = Field(None, description="Kelompok yang dihitung (bawaan: semua)")
+    village: str = Field(
+        "",
+        description="Kode desa (atau kecamatan): hanya orang yang unitnya di sana (bawaan: seluruh wilayah)",
+    )
     wage_percent: Decimal | None = Field(None, description="Kenaikan upah dalam persen, mis. 5 atau -2.5")
     wage_from: int = Field(1, description="Bulan mulai kenaikan upah (1-12)")
     umk: int | None = Field(None, description="UMK baru dalam rupiah (upah PU di bawahnya dinaikkan)")
@@ -112,7 +116,8 @@ def _scenario_out(scenario: Scenario, priced: pricing.Priced | None = None) -> d
         "umk_from": scenario.umk_from,
         "based_on": scenario.based_on_id,
         "parts": [
-            {"label": p.label, "group": p.group, "category": p.category, "programs": p.programs,
+            {"label": p.label, "group": p.group, "village": p.village_id or "", "category": p.category,
+             "programs": p.programs,
              "funding_source": p.funding_source, "planned_people": p.planned_people, "growth": p.growth}
             for p in scenario.parts.all()
         ],
@@ -165,7 +170,9 @@ def create_scenario(request, payload: ScenarioIn):
     if not user.can_manage_money:
         raise PermissionDenied
     try:
-        parts = services.from_registry(region, payload.year, tuple(payload.programs), payload.groups)
+        parts = services.from_registry(
+            region, payload.year, tuple(payload.programs), payload.groups, payload.village.strip()
+        )
         wanted: dict[str, tuple[pricing.Growth, ...]] = {}
         for step in payload.growth:
             wanted[step.group] = (*wanted.get(step.group, ()), pricing.Growth(step.month, step.people))

@@ -39,13 +39,19 @@ class Scenario(models.Model):
 
 
 class ScenarioPart(models.Model):
-    """People priced alike: a registry group (optionally one unit), and/or a planned head count."""
+    """People priced alike: a registry group (optionally one unit or one village), and/or a planned head
+    count."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="parts")
     label = models.CharField(max_length=120)
     group = models.CharField(max_length=10, blank=True)  # registry.Group; blank: planned people only
     unit = models.ForeignKey(
         "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # One desa (or kecamatan): only the group's people whose unit lies there, as the per-village breakdown
+    # places them, so a village part's cost is the village's row of the whole region's scenario.
+    village = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     category = models.CharField(max_length=3, default="pu")  # pu | bpu
     programs = models.JSONField(default=list)

@@ -28,7 +28,16 @@ from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
 from payung.registry.models import Group
 from payung.web import budget_tables
-from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, GrowthForm, PlannedForm, ScenarioForm
+from payung.web.budget_forms import (
+    FOUR,
+    TWO,
+    AdoptForm,
+    AmendForm,
+    GrowthForm,
+    PlannedForm,
+    ScenarioForm,
+    places,
+)
 from payung.web.views import save_or_show, treasurer_required
 
 
@@ -74,7 +83,8 @@ def _home(request: HttpRequest, form=None, status: int = 200) -> HttpResponse:
 def _create_form(request: HttpRequest, year: int, data=None):
     if not (request.user.can_manage_money and scope.tenant_of(request.user)):
         return None
-    return ScenarioForm(data, initial={"year": year, "shares": Shares.EMPLOYER})
+    region = scope.tenant_of(request.user)
+    return ScenarioForm(data, initial={"year": year, "shares": Shares.EMPLOYER}, places=places(region))
 
 
 @treasurer_required
@@ -83,19 +93,19 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     region = scope.tenant_of(request.user)
     if region is None:
         raise Http404
-    form = ScenarioForm(request.POST)
+    form = ScenarioForm(request.POST, places=places(region))
     if form.is_valid():
         v = form.cleaned_data
         try:
-            parts = services.from_registry(region, v["year"], tuple(v["programs"]))
-            data = services.ScenarioData(
-                v["year"], v["name"], v["jkk_class"], v["shares"], v["wage_percent"], v["wage_from"],
-                v["umk"], v["umk_from"], parts=parts,
-            )  # fmt: skip
             scenario = None
 
             def save():
                 nonlocal scenario
+                parts = services.from_registry(region, v["year"], tuple(v["programs"]), village=v["village"])
+                data = services.ScenarioData(
+                    v["year"], v["name"], v["jkk_class"], v["shares"], v["wage_percent"], v["wage_from"],
+                    v["umk"], v["umk_from"], parts=parts,
+                )  # fmt: skip
                 scenario = services.create(request.user, region, data)
 
             if save_or_show(form, save):

@@ -1,0 +1,102 @@
+"""Scenario parts by village (desa or kecamatan): the people whose unit lies there, priced exactly as that
+village's row of the whole region's scenario; a place of another region is refused, on the web and the API
+alike, and nothing is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from payung.accounts.models import ApiToken, Role, User
+from payung.budget import queries, services
+from payung.budget.models import Scenario
+from payung.regions.models import Region
+from payung.registry.models import Unit
+from payung.registry.services import ValidationFailed
+from tests.contributions import world
+
+NAMOSAIN, ALAK = "5371011001", "5371011008"  # two desa of kecamatan Alak (537101), Kota Kupang
+
+
+@pytest.fixture
+def kupang(db):
+    pks = world.agreement(valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2027, 12, 31),
+                          funding_source="dana_desa")  # fmt: skip
+    offices = {
+        code: Unit.objects.create(
+            region_id="5371", code=f"D{code}", name=f"Kantor {code}", kind="village", village_id=code
+        )  # fmt: skip
+        for code in (NAMOSAIN, ALAK, "5371021001")
+    }
+    for code, wages in (
+        (NAMOSAIN, (2_000_000, 2_000_000)),
+        (ALAK, (3_000_000,)),
+        ("5371021001", (2_500_000,)),
+    ):
+        for wage in wages:
+            world.member(pks, wage, dt.date(2024, 6, 1), place=offices[code])
+    return Region.objects.get(code="5371")
+
+
+def made(region, village: str = "") -> Scenario:
+    parts = services.from_registry(region, 2025, ("JKK", "JKM"), village=village)
+    return services.create(None, region, services.ScenarioData(2025, "Uji", parts=parts))
+
+
+def test_a_village_part_costs_its_row_of_the_region(kupang):
+    whole = queries.price(made(kupang)).by("village")
+    desa = made(kupang, NAMOSAIN)
+    priced = queries.price(desa)
+    assert priced.total == whole["Namosain"] == 12 * 2 * 10_800
+    assert priced.by("village") == {"Namosain": priced.total}
+    part = desa.parts.get()
+    assert part.village_id == NAMOSAIN and part.label.endswith("· Namosain")
+    kecamatan = queries.price(made(kupang, "537101"))  # Namosain and Alak, not the other kecamatan's desa
+    assert kecamatan.total == whole["Namosain"] + whole["Alak"]
+
+
+def test_a_variant_keeps_the_village(kupang):
+    desa = made(kupang, NAMOSAIN)
+    four = services.with_programs(None, desa, 0, ("JKK", "JKM", "JHT", "JP"))
+    assert four.parts.get().village_id == NAMOSAIN
+
+
+def test_a_place_of_another_region_is_refused_by_the_service(kupang):
+    for code in ("5303011001", "5371", "53710110"):
+        with pytest.raises(ValidationFailed) as refused:
+            made(kupang, code)
+        assert "village" in refused.value.errors
+    part = services.PartData("x", "non_asn", village="5303011001")
+    with pytest.raises(ValidationFailed):
+        services.create(None, kupang, services.ScenarioData(2025, "x", parts=(part,)))
+    assert not Scenario.objects.exists()
+
+
+def _api(client, user, body):
+    token = ApiToken.issue(user, "uji")[1]
+    return client.post("/api/v1/budget/scenarios", json.dumps(body), content_type="application/json",
+                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+
+
+def test_api_and_web_take_a_village(client, kupang):
+    finance = User.objects.create_user("kupang.fin", role=Role.FINANCE, region_id="5371")
+    answer = _api(client, finance, {"region": "5371", "year": 2025, "village": NAMOSAIN})
+    assert answer.status_code == 201
+    assert answer.json()["priced"]["total"] == 12 * 2 * 10_800
+    assert [p["village"] for p in answer.json()["parts"]] == [NAMOSAIN]
+    foreign = _api(client, finance, {"region": "5371", "year": 2025, "village": "5303011001"})
+    assert foreign.status_code == 422 and "wilayah ini" in foreign.json()["detail"]
+    client.force_login(finance)
+    page = client.get(reverse("budget") + "?tahun=2025")
+    assert f'value="{NAMOSAIN}"' in page.content.decode() and "Kec. Alak" in page.content.decode()
+    form = {"year": 2025, "programs": ["JKK", "JKM"], "jkk_class": 1, "shares": "employer", "wage_from": 1,
+            "umk_from": 1}  # fmt: skip
+    bad = client.post(reverse("budget_scenario_create"), form | {"village": "5303011001"})
+    assert bad.status_code == 400 and "bukan milik wilayah ini" in bad.content.decode()
+    good = client.post(reverse("budget_scenario_create"), form | {"village": ALAK})
+    assert good.status_code == 302
+    assert queries.price(Scenario.objects.latest("id")).total == 12 * 16_200
+    assert Scenario.objects.count() == 2
