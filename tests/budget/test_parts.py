@@ -100,3 +100,46 @@ def test_api_and_web_take_a_village(client, kupang):
     assert good.status_code == 302
     assert queries.price(Scenario.objects.latest("id")).total == 12 * 16_200
     assert Scenario.objects.count() == 2
+
+
+def test_api_adds_planned_people_as_the_web_does(client, kupang):
+    finance = User.objects.create_user("kupang.fin", role=Role.FINANCE, region_id="5371")
+    teachers = {"label": "Guru kontrak", "people": 245, "wage": 1_500_000, "from_month": 7,
+                "funding_source": "apbd", "growth": [{"month": 10, "people": -5}]}  # fmt: skip
+    answer = _api(client, finance, {"region": "5371", "year": 2025, "groups": ["non_asn"],
+                                    "planned": [teachers]})  # fmt: skip
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    planned = body["parts"][-1]
+    assert planned["label"] == "Guru kontrak" and planned["planned_wage"] == 1_500_000
+    assert planned["growth"] == [{"month": 7, "people": 245}, {"month": 10, "people": -5}]
+    registry = 12 * (2 * 10_800 + 16_200 + 13_500)  # the four people of the three kantor desa
+    assert body["priced"]["total"] == registry + 3 * 245 * 8_100 + 3 * 240 * 8_100
+    # the same part through the web's form prices the same
+    client.force_login(finance)
+    base = Scenario.objects.get(pk=body["id"])
+    web = {"label": "Guru kontrak", "category": "pu", "people": 245, "wage": "1.500.000", "from_month": 7,
+           "growth": "10:-5", "funding_source": "apbd", "programs": ["JKK", "JKM"]}  # fmt: skip
+    assert client.post(reverse("budget_scenario_planned", args=[base.pk]), web).status_code == 302
+    variant = Scenario.objects.latest("id")
+    assert queries.price(variant).total == body["priced"]["total"] + 3 * 245 * 8_100 + 3 * 240 * 8_100
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"people": 0}, "people"),
+        ({"people": -3}, "people"),
+        ({"wage": 0}, "wage"),
+        ({"category": "asn"}, "category"),
+        ({"funding_source": "bank"}, "funding_source"),
+        ({"label": " "}, "label"),
+        ({"from_month": 13}, "growth"),
+    ],
+)
+def test_api_refuses_bad_planned_people(client, kupang, change, field):
+    finance = User.objects.create_user("kupang.fin", role=Role.FINANCE, region_id="5371")
+    part = {"label": "Guru", "people": 10, "wage": 1_500_000} | change
+    answer = _api(client, finance, {"region": "5371", "year": 2025, "planned": [part]})
+    assert answer.status_code == 422 and field in answer.json()["errors"]
+    assert not Scenario.objects.exists()

@@ -45,6 +45,22 @@ class GrowthIn(Schema):
     people: int = Field(description="Orang bertambah (negatif: berkurang)")
 
 
+class StepIn(Schema):
+    month: int = Field(description="Mulai bulan (1-12)")
+    people: int = Field(description="Orang bertambah (negatif: berkurang)")
+
+
+class PlannedIn(Schema):
+    label: str = Field(description="Nama kelompok, mis. Guru kontrak 26 sekolah")
+    category: str = Field("pu", description="pu atau bpu")
+    people: int = Field(description="Jumlah orang (belum terdaftar)")
+    wage: int = Field(description="Upah/penghasilan sebulan dalam rupiah")
+    from_month: int = Field(1, description="Mulai bulan (1-12)")
+    programs: list[str] = Field(default_factory=lambda: ["JKK", "JKM"])
+    funding_source: str = Field("apbd", description="apbd, dana_desa, add, apbdes, ...")
+    growth: list[StepIn] = Field(default_factory=list, description="Perubahan berikutnya: orang mulai bulan")
+
+
 class ScenarioIn(Schema):
     region: str
     year: int
@@ -63,6 +79,9 @@ class ScenarioIn(Schema):
     umk_from: int = Field(1, description="Bulan mulai UMK baru (1-12)")
     growth: list[GrowthIn] = Field(
         default_factory=list, description="Pertumbuhan per kelompok: orang lebih (atau kurang) mulai bulan"
+    )
+    planned: list[PlannedIn] = Field(
+        default_factory=list, description="Orang yang belum terdaftar (mis. guru kontrak), seperti di web"
     )
 
 
@@ -118,7 +137,8 @@ def _scenario_out(scenario: Scenario, priced: pricing.Priced | None = None) -> d
         "parts": [
             {"label": p.label, "group": p.group, "village": p.village_id or "", "category": p.category,
              "programs": p.programs,
-             "funding_source": p.funding_source, "planned_people": p.planned_people, "growth": p.growth}
+             "funding_source": p.funding_source, "planned_people": p.planned_people,
+             "planned_wage": p.planned_wage, "growth": p.growth}
             for p in scenario.parts.all()
         ],
     }  # fmt: skip
@@ -176,9 +196,14 @@ def create_scenario(request, payload: ScenarioIn):
         wanted: dict[str, tuple[pricing.Growth, ...]] = {}
         for step in payload.growth:
             wanted[step.group] = (*wanted.get(step.group, ()), pricing.Growth(step.month, step.people))
+        planned = tuple(
+            services.planned(p.label, p.category, p.people, p.wage, p.from_month, tuple(p.programs),
+                             p.funding_source, tuple(pricing.Growth(g.month, g.people) for g in p.growth))
+            for p in payload.planned
+        )  # fmt: skip
         data = services.ScenarioData(
             payload.year, payload.name, payload.jkk_class, payload.shares, payload.wage_percent,
-            payload.wage_from, payload.umk, payload.umk_from, parts=assumptions.grow(parts, wanted),
+            payload.wage_from, payload.umk, payload.umk_from, parts=assumptions.grow(parts, wanted) + planned,
         )  # fmt: skip
         scenario = services.create(user, region, data, channel="api")
     except pricing.PricingError as error:

@@ -77,6 +77,23 @@ def from_registry(
     return tuple(parts)
 
 
+def planned(
+    label: str,
+    category: str,
+    people: int,
+    wage: int | None,
+    from_month: int,
+    programs: tuple[str, ...],
+    source: str,
+    steps: tuple[pricing.Growth, ...] = (),
+) -> PartData:
+    """People not yet registered, for the web form and the API alike: ``people`` from ``from_month`` (a
+    first growth step when it is not January), then the later ``steps``. Ranges: assumptions.check."""
+    first = () if from_month == 1 else (pricing.Growth(from_month, people),)
+    return PartData(label.strip(), "", None, category, pricing.programs_of(programs), source,
+                    people if from_month == 1 else 0, wage, first + tuple(steps))  # fmt: skip
+
+
 def _place(region, code: str):
     """The desa or kecamatan ``code`` of ``region``; refused (ValidationFailed) when it is not one of its
     own: the one check of a part's village, for the web form and the API alike."""

@@ -209,15 +209,13 @@ def scenario_planned(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlannedForm(request.POST)
     if form.is_valid():
         v = form.cleaned_data
-        start = v["from_month"]
         variant = None
 
         def save():  # the head count from its month, then the later steps ("7:+30, 10:-5")
             nonlocal variant
-            first = () if start == 1 else (pricing.Growth(start, v["people"]),)
-            part = services.PartData(
-                v["label"], "", None, v["category"], pricing.programs_of(v["programs"]), v["funding_source"],
-                v["people"] if start == 1 else 0, v["wage"], first + assumptions.steps(v["growth"]),
+            part = services.planned(
+                v["label"], v["category"], v["people"], v["wage"], v["from_month"], tuple(v["programs"]),
+                v["funding_source"], assumptions.steps(v["growth"]),
             )  # fmt: skip
             variant = services.with_planned(request.user, scenario, part)
 
