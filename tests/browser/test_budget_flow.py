@@ -22,7 +22,7 @@ from payung.demo.users import DEMO_USERS
 from payung.formats import format_month, format_rupiah
 from payung.regions.models import Region
 from payung.registry.models import Unit
-from tests.browser.conftest import layout_faults, log_in, screenshot
+from tests.browser.conftest import layout_faults, log_in, screenshot, switch_language
 
 FINANCE = next(u for u in DEMO_USERS if u.username == "ttu.keuangan")
 
@@ -149,3 +149,17 @@ def test_ttu_finance_plans_switches_adopts_and_sees_the_line_run_out(ttu, page, 
         page.set_viewport_size({"width": width, "height": 900})
         assert layout_faults(page) == []
         screenshot(page, f"budget-7-village-scenario-{width}")
+    switch_language(page, "en")
+    assert "Only one desa/kecamatan" not in page.locator("main").inner_text()  # the scenario page
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert layout_faults(page) == []
+        screenshot(page, f"budget-7-village-scenario-{width}-en")
+    page.goto(f"{base}/anggaran/?tahun={year}")
+    page.locator("#skenario-baru summary").click()
+    page.select_option("[name=village]", place.code)
+    assert "Only one desa/kecamatan" in page.locator("#skenario-baru").inner_text()
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert layout_faults(page) == []
+        screenshot(page, f"budget-6-village-form-{width}-en")

@@ -181,6 +181,8 @@ def _shown_label(part) -> str:
             made_with = str(Group(part.group).label)
         if part.label == made_with:
             return str(Group(part.group).label)
+        if part.village_id and part.label.startswith(made_with + " · "):  # "Perangkat desa · Namosain"
+            return str(Group(part.group).label) + part.label[len(made_with) :]
     return part.label
 
 
