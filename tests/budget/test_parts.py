@@ -143,3 +143,43 @@ def test_api_refuses_bad_planned_people(client, kupang, change, field):
     answer = _api(client, finance, {"region": "5371", "year": 2025, "planned": [part]})
     assert answer.status_code == 422 and field in answer.json()["errors"]
     assert not Scenario.objects.exists()
+
+
+def test_a_scenario_of_a_saved_filter_keeps_its_criteria(client, kupang):
+    from payung.registry import filters
+
+    finance = User.objects.create_user("kupang.fin", role=Role.FINANCE, region_id="5371")
+    office = Unit.objects.get(code=f"D{NAMOSAIN}")
+    mine = filters.save(finance, kupang, "Kantor Namosain", {"unit": office.pk, "group": "non_asn"})
+    answer = _api(client, finance, {"region": "5371", "year": 2025, "saved_filter": mine.pk})
+    assert answer.status_code == 201, answer.content
+    part = answer.json()["parts"][0]
+    assert part["label"] == "Kantor Namosain" and part["criteria"] == {"unit": office.pk, "group": "non_asn"}
+    assert answer.json()["priced"]["total"] == 12 * 2 * 10_800
+    mine.criteria = {"group": "non_asn"}  # the filter changed later: the scenario is not repriced
+    mine.save()
+    made = Scenario.objects.get(pk=answer.json()["id"])
+    assert queries.price(made).total == 12 * 2 * 10_800
+    assert made.parts.get().criteria == {"unit": office.pk, "group": "non_asn"}
+    variant = services.with_programs(None, made, 0, ("JKK", "JKM", "JHT", "JP"))
+    assert variant.parts.get().criteria == {"unit": office.pk, "group": "non_asn"}
+    # the web form offers the region's filters and makes the same scenario
+    client.force_login(finance)
+    form = {"year": 2025, "programs": ["JKK", "JKM"], "jkk_class": 1, "shares": "employer", "wage_from": 1,
+            "umk_from": 1, "saved_filter": mine.pk}  # fmt: skip
+    assert "Kantor Namosain" in client.get(reverse("budget") + "?tahun=2025").content.decode()
+    assert client.post(reverse("budget_scenario_create"), form).status_code == 302
+    assert queries.price(Scenario.objects.latest("id")).total == 12 * (2 * 10_800 + 16_200 + 13_500)  # all non-ASN
+    both = client.post(reverse("budget_scenario_create"), form | {"village": NAMOSAIN})
+    assert both.status_code == 400 and "tanpa desa" in both.content.decode()
+
+
+def test_a_saved_filter_of_another_region_is_refused(client, kupang):
+    from payung.registry import filters
+
+    ttu_unit = Unit.objects.create(region_id="5303", code="T", name="Unit TTU", kind="opd")
+    theirs = filters.save(None, Region.objects.get(code="5303"), "TTU", {"unit": ttu_unit.pk})
+    finance = User.objects.create_user("kupang.fin", role=Role.FINANCE, region_id="5371")
+    answer = _api(client, finance, {"region": "5371", "year": 2025, "saved_filter": theirs.pk})
+    assert answer.status_code == 422 and "saved_filter" in answer.json()["errors"]
+    assert not Scenario.objects.exists()

@@ -22,7 +22,7 @@ from pydantic import Field
 from payung.accounts import scope
 from payung.api import queries as api_queries
 from payung.api.schemas import Problem
-from payung.budget import assumptions, pricing, queries, realisation, services
+from payung.budget import assumptions, pricing, queries, realisation, saved, services
 from payung.budget.models import BudgetLine, Scenario
 from payung.registry.services import ValidationFailed
 
@@ -69,6 +69,9 @@ class ScenarioIn(Schema):
     jkk_class: int | None = 1
     shares: str = "employer"
     groups: list[str] | None = Field(None, description="Kelompok yang dihitung (bawaan: semua)")
+    saved_filter: int | None = Field(
+        None, description="Id filter tersimpan: orang dari filter itu (kriterianya disalin)"
+    )
     village: str = Field(
         "",
         description="Kode desa (atau kecamatan): hanya orang yang unitnya di sana (bawaan: seluruh wilayah)",
@@ -135,8 +138,8 @@ def _scenario_out(scenario: Scenario, priced: pricing.Priced | None = None) -> d
         "umk_from": scenario.umk_from,
         "based_on": scenario.based_on_id,
         "parts": [
-            {"label": p.label, "group": p.group, "village": p.village_id or "", "category": p.category,
-             "programs": p.programs,
+            {"label": p.label, "group": p.group, "village": p.village_id or "", "criteria": p.criteria,
+             "category": p.category, "programs": p.programs,
              "funding_source": p.funding_source, "planned_people": p.planned_people,
              "planned_wage": p.planned_wage, "growth": p.growth}
             for p in scenario.parts.all()
@@ -190,9 +193,8 @@ def create_scenario(request, payload: ScenarioIn):
     if not user.can_manage_money:
         raise PermissionDenied
     try:
-        parts = services.from_registry(
-            region, payload.year, tuple(payload.programs), payload.groups, payload.village.strip()
-        )
+        parts = saved.chosen(region, payload.year, tuple(payload.programs), payload.groups,
+                             payload.village.strip(), payload.saved_filter)  # fmt: skip
         wanted: dict[str, tuple[pricing.Growth, ...]] = {}
         for step in payload.growth:
             wanted[step.group] = (*wanted.get(step.group, ()), pricing.Growth(step.month, step.people))

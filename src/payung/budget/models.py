@@ -53,6 +53,9 @@ class ScenarioPart(models.Model):
     village = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A saved filter's criteria (unit, group, status) copied when the part was made: changing or deleting
+    # the filter later never changes the scenario.
+    criteria = models.JSONField(default=dict, blank=True)
     category = models.CharField(max_length=3, default="pu")  # pu | bpu
     programs = models.JSONField(default=list)
     funding_source = models.CharField(

@@ -42,6 +42,7 @@ class PartData:
     growth: tuple[pricing.Growth, ...] = ()
     rows: pl.DataFrame | None = field(default=None, compare=False)  # None: counted from the registry now
     village: str = ""  # a desa or kecamatan code: only the group's people whose unit lies there
+    criteria: dict = field(default_factory=dict, compare=False)  # a saved filter's, copied
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ def create(
                 group=part.group,
                 unit_id=part.unit_id,
                 village_id=part.village or None,
+                criteria=part.criteria,
                 category=part.category,
                 programs=list(part.programs),
                 funding_source=part.funding_source,
@@ -162,7 +164,8 @@ def _rows(region, part: PartData) -> pl.DataFrame:
     if not part.group:
         return pl.DataFrame(schema=pricing.ROSTER)
     units = [part.unit_id] if part.unit_id else None
-    counted = roster.counted(region.code, [part.group], units, place=part.village)
+    status = part.criteria.get("status", "")
+    counted = roster.counted(region.code, [part.group], units, place=part.village, status=status)
     return counted.get(part.group, pl.DataFrame(schema=pricing.ROSTER))
 
 
@@ -197,6 +200,7 @@ def data_of(scenario: Scenario) -> ScenarioData:
             tuple(pricing.Growth(int(g["month"]), int(g["people"])) for g in p.growth),
             queries.stored_rows(p),
             p.village_id or "",
+            dict(p.criteria),
         )
         for p in scenario.parts.prefetch_related("rows")
     )

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 
 from payung import formats
 from payung.accounts import scope
-from payung.budget import assumptions, chart, exports, pricing, queries, realisation, services
+from payung.budget import assumptions, chart, exports, pricing, queries, realisation, saved, services
 from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
-from payung.registry.models import Group
+from payung.registry.models import Group, SavedFilter
 from payung.web import budget_tables
 from payung.web.budget_forms import (
     FOUR,
@@ -84,7 +84,13 @@ def _create_form(request: HttpRequest, year: int, data=None):
     if not (request.user.can_manage_money and scope.tenant_of(request.user)):
         return None
     region = scope.tenant_of(request.user)
-    return ScenarioForm(data, initial={"year": year, "shares": Shares.EMPLOYER}, places=places(region))
+    return ScenarioForm(data, initial={"year": year, "shares": Shares.EMPLOYER}, **_choices(region))
+
+
+def _choices(region) -> dict:
+    """The new-scenario form's places (desa, kecamatan) and the region's saved filters."""
+    found = SavedFilter.objects.filter(region=region).order_by("name").values_list("pk", "name")
+    return {"places": places(region), "saved": [(str(pk), name) for pk, name in found]}
 
 
 @treasurer_required
@@ -93,7 +99,7 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     region = scope.tenant_of(request.user)
     if region is None:
         raise Http404
-    form = ScenarioForm(request.POST, places=places(region))
+    form = ScenarioForm(request.POST, **_choices(region))
     if form.is_valid():
         v = form.cleaned_data
         try:
@@ -101,7 +107,8 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
 
             def save():
                 nonlocal scenario
-                parts = services.from_registry(region, v["year"], tuple(v["programs"]), village=v["village"])
+                parts = saved.chosen(region, v["year"], tuple(v["programs"]), None, v["village"],
+                                     v.get("saved_filter"))  # fmt: skip
                 data = services.ScenarioData(
                     v["year"], v["name"], v["jkk_class"], v["shares"], v["wage_percent"], v["wage_from"],
                     v["umk"], v["umk_from"], parts=parts,

@@ -39,9 +39,15 @@ class ScenarioForm(ServiceForm):
     village = forms.CharField(label=gettext_lazy("Hanya desa/kecamatan"), required=False, max_length=10,
                               widget=forms.Select)  # fmt: skip
 
-    def __init__(self, *args, places: list = (), **kwargs):
+    saved_filter = forms.CharField(label=gettext_lazy("Atau: orang dari filter tersimpan"), required=False,
+                                   max_length=12, widget=forms.Select)  # fmt: skip
+
+    def __init__(self, *args, places: list = (), saved: list = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].widget.choices = [("", gettext_lazy("Seluruh wilayah")), *places]
+        self.fields["saved_filter"].widget.choices = [("", "-"), *saved]
+        if not saved:
+            del self.fields["saved_filter"]
 
 
 def places(region) -> list:
