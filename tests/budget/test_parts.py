@@ -169,7 +169,9 @@ def test_a_scenario_of_a_saved_filter_keeps_its_criteria(client, kupang):
             "umk_from": 1, "saved_filter": mine.pk}  # fmt: skip
     assert "Kantor Namosain" in client.get(reverse("budget") + "?tahun=2025").content.decode()
     assert client.post(reverse("budget_scenario_create"), form).status_code == 302
-    assert queries.price(Scenario.objects.latest("id")).total == 12 * (2 * 10_800 + 16_200 + 13_500)  # all non-ASN
+    assert queries.price(Scenario.objects.latest("id")).total == 12 * (
+        2 * 10_800 + 16_200 + 13_500
+    )  # all non-ASN
     both = client.post(reverse("budget_scenario_create"), form | {"village": NAMOSAIN})
     assert both.status_code == 400 and "tanpa desa" in both.content.decode()
 
