@@ -26,7 +26,7 @@ from payung.coverage.models import Agreement, Membership, RegistrationBatch, Reg
 from payung.monitoring.models import Meeting, Priority, Regulation
 from payung.reconcile import services as reconcile
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
-from payung.registry.models import DuplicateCandidate, ImportBatch, Person, Unit
+from payung.registry.models import DuplicateCandidate, ImportBatch, Person, SavedFilter, Unit
 from payung.registry.nik import compose
 from tests.api.conftest import BASE
 from tests.api.world import World, build, person
@@ -46,6 +46,7 @@ def _with_budget(world):
     from django.utils import timezone
 
     from payung.budget import services as budget
+    from payung.registry import filters
 
     year = timezone.localdate().year + 1
     planned = budget.PartData(
@@ -55,6 +56,8 @@ def _with_budget(world):
     world.ttu.scenario = budget.create(None, world.ttu.region, data)
     world.ttu.budget_line = budget.adopt(None, world.ttu.scenario, "5.1.02.99", "Iuran guru", "apbd",
                                          dt.date(year - 1, 12, 1))  # fmt: skip
+    world.ttu.saved_filter = filters.save(world.users["ttu"], world.ttu.region, "Filter TTU RAHASIA",
+                                          {"group": "rentan"})  # fmt: skip
     return world
 
 
@@ -227,6 +230,7 @@ def state(world) -> dict:
     people = Person.objects.filter(region_id="5303").order_by("pk")
     return {
         "people": list(people.values("pk", "name", "phone", "status")),
+        "saved_filters": list(SavedFilter.objects.filter(region_id="5303").values("pk", "name", "criteria")),
         "engagements": sorted(people.values_list("engagements__pk", "engagements__group")),
         "batches": list(ImportBatch.objects.filter(region_id="5303").values("pk", "state", "imported")),
         "candidates": list(DuplicateCandidate.objects.filter(region_id="5303").values("pk", "state")),
@@ -392,6 +396,7 @@ def target_of(world, kind: str):
         "claim_submitted": world.ttu.claim_submitted,
         "scenario": world.ttu.scenario,
         "budget_line": world.ttu.budget_line,
+        "saved_filter": world.ttu.saved_filter,
         "region": world.ttu.region,
     }[kind]
 
@@ -466,6 +471,7 @@ WEB_ROUTES = {
     ),
     "claim_scholarship_pay": ("claim", "post", {"scholarship": "0", "paid_on": "01/08/2024", "amount": "1"}),
     "claim_letter": ("claim", "get", {}),
+    "people_filter_delete": ("saved_filter", "post", {}),  # its author (or an admin) only
     "budget_scenario": ("scenario", "get", {}),
     "budget_scenario_programs": ("scenario", "post", {"part": "0", "programs": ["JKK", "JKM", "JHT", "JP"]}),
     "budget_scenario_planned": ("scenario", "post", PLANNED),

@@ -3,7 +3,8 @@
 The TTU finance user (demo user ttu.keuangan) opens next year's demo scenario and sees 14,880 pekerja rentan
 priced at the BPU package (JKK + JKM, Rp 16,800) for 12 months; switches the perangkat desa to 4 programs
 with one click and sees each village's share change on the comparison; adopts that variant as a budget line;
-and, after the demo's bills, opens this year's APBD line and sees its realisation and the month it runs out.
+and, after the demo's bills, opens this year's APBD line and sees its realisation and the month it runs out;
+then prices one desa alone (its APBDes figure) and finds the same amount as that desa's row of the region.
 Every step leaves test-artifacts/screens/budget-*.png.
 """
 
@@ -15,11 +16,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from payung.budget import queries, realisation
+from payung.budget import queries, realisation, services
 from payung.budget.models import BudgetLine, Scenario
 from payung.demo.users import DEMO_USERS
 from payung.formats import format_month, format_rupiah
-from tests.browser.conftest import layout_faults, log_in, screenshot
+from payung.regions.models import Region
+from payung.registry.models import Unit
+from tests.browser.conftest import layout_faults, log_in, screenshot, switch_language
 
 FINANCE = next(u for u in DEMO_USERS if u.username == "ttu.keuangan")
 
@@ -116,3 +119,47 @@ def test_ttu_finance_plans_switches_adopts_and_sees_the_line_run_out(ttu, page, 
     assert f"Pagu akan habis pada {format_month(real['runs_out'], 'id')}" in text
     assert layout_faults(page) == []
     screenshot(page, "budget-5-realisation")
+
+    # 5. One desa's scenario (its APBDes figure): the same amount as the desa's row of the whole region.
+    place = (
+        Region.objects.filter(code__in=Unit.objects.filter(region_id="5303").values("village"), level=4)
+        .order_by("code")
+        .first()
+    )
+    assert Region.objects.filter(code__startswith="5303", name=place.name).count() == 1
+    page.goto(f"{base}/anggaran/?tahun={year}")
+    page.locator("#skenario-baru summary").click()
+    page.fill("[name=name]", f"APBDes {place.name}")
+    page.select_option("[name=village]", place.code)
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert layout_faults(page) == []
+        screenshot(page, f"budget-6-village-form-{width}")
+    page.locator("#skenario-baru button.primary").click()
+    page.wait_for_url(re.compile(r".*/anggaran/skenario/\d+/$"))
+    desa = Scenario.objects.get(name=f"APBDes {place.name}")
+    assert {p.village_id for p in desa.parts.all()} == {place.code}
+    shown = queries.price(desa)
+    region = Region.objects.get(code="5303")
+    parts = services.from_registry(region, year, ("JKK", "JKM"))
+    whole = queries.price(services.create(None, region, services.ScenarioData(year, "Semua", parts=parts)))
+    assert shown.by("village")[place.name] == whole.by("village")[place.name] > 0
+    assert rupiah(shown.total) in page.locator("main").inner_text()
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert layout_faults(page) == []
+        screenshot(page, f"budget-7-village-scenario-{width}")
+    switch_language(page, "en")
+    assert "Only one desa/kecamatan" not in page.locator("main").inner_text()  # the scenario page
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert layout_faults(page) == []
+        screenshot(page, f"budget-7-village-scenario-{width}-en")
+    page.goto(f"{base}/anggaran/?tahun={year}")
+    page.locator("#skenario-baru summary").click()
+    page.select_option("[name=village]", place.code)
+    assert "Only one desa/kecamatan" in page.locator("#skenario-baru").inner_text()
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert layout_faults(page) == []
+        screenshot(page, f"budget-6-village-form-{width}-en")

@@ -22,7 +22,7 @@ from pydantic import Field
 from payung.accounts import scope
 from payung.api import queries as api_queries
 from payung.api.schemas import Problem
-from payung.budget import assumptions, pricing, queries, realisation, services
+from payung.budget import assumptions, pricing, queries, realisation, saved, services
 from payung.budget.models import BudgetLine, Scenario
 from payung.registry.services import ValidationFailed
 
@@ -45,6 +45,22 @@ class GrowthIn(Schema):
     people: int = Field(description="Orang bertambah (negatif: berkurang)")
 
 
+class StepIn(Schema):
+    month: int = Field(description="Mulai bulan (1-12)")
+    people: int = Field(description="Orang bertambah (negatif: berkurang)")
+
+
+class PlannedIn(Schema):
+    label: str = Field(description="Nama kelompok, mis. Guru kontrak 26 sekolah")
+    category: str = Field("pu", description="pu atau bpu")
+    people: int = Field(description="Jumlah orang (belum terdaftar)")
+    wage: int = Field(description="Upah/penghasilan sebulan dalam rupiah")
+    from_month: int = Field(1, description="Mulai bulan (1-12)")
+    programs: list[str] = Field(default_factory=lambda: ["JKK", "JKM"])
+    funding_source: str = Field("apbd", description="apbd, dana_desa, add, apbdes, ...")
+    growth: list[StepIn] = Field(default_factory=list, description="Perubahan berikutnya: orang mulai bulan")
+
+
 class ScenarioIn(Schema):
     region: str
     year: int
@@ -53,12 +69,22 @@ class ScenarioIn(Schema):
     jkk_class: int | None = 1
     shares: str = "employer"
     groups: list[str] | None = Field(None, description="Kelompok yang dihitung (bawaan: semua)")
+    saved_filter: int | None = Field(
+        None, description="Id filter tersimpan: orang dari filter itu (kriterianya disalin)"
+    )
+    village: str = Field(
+        "",
+        description="Kode desa (atau kecamatan): hanya orang yang unitnya di sana (bawaan: seluruh wilayah)",
+    )
     wage_percent: Decimal | None = Field(None, description="Kenaikan upah dalam persen, mis. 5 atau -2.5")
     wage_from: int = Field(1, description="Bulan mulai kenaikan upah (1-12)")
     umk: int | None = Field(None, description="UMK baru dalam rupiah (upah PU di bawahnya dinaikkan)")
     umk_from: int = Field(1, description="Bulan mulai UMK baru (1-12)")
     growth: list[GrowthIn] = Field(
         default_factory=list, description="Pertumbuhan per kelompok: orang lebih (atau kurang) mulai bulan"
+    )
+    planned: list[PlannedIn] = Field(
+        default_factory=list, description="Orang yang belum terdaftar (mis. guru kontrak), seperti di web"
     )
 
 
@@ -112,8 +138,10 @@ def _scenario_out(scenario: Scenario, priced: pricing.Priced | None = None) -> d
         "umk_from": scenario.umk_from,
         "based_on": scenario.based_on_id,
         "parts": [
-            {"label": p.label, "group": p.group, "category": p.category, "programs": p.programs,
-             "funding_source": p.funding_source, "planned_people": p.planned_people, "growth": p.growth}
+            {"label": p.label, "group": p.group, "village": p.village_id or "", "criteria": p.criteria,
+             "category": p.category, "programs": p.programs,
+             "funding_source": p.funding_source, "planned_people": p.planned_people,
+             "planned_wage": p.planned_wage, "growth": p.growth}
             for p in scenario.parts.all()
         ],
     }  # fmt: skip
@@ -165,13 +193,19 @@ def create_scenario(request, payload: ScenarioIn):
     if not user.can_manage_money:
         raise PermissionDenied
     try:
-        parts = services.from_registry(region, payload.year, tuple(payload.programs), payload.groups)
+        parts = saved.chosen(region, payload.year, tuple(payload.programs), payload.groups,
+                             payload.village.strip(), payload.saved_filter)  # fmt: skip
         wanted: dict[str, tuple[pricing.Growth, ...]] = {}
         for step in payload.growth:
             wanted[step.group] = (*wanted.get(step.group, ()), pricing.Growth(step.month, step.people))
+        planned = tuple(
+            services.planned(p.label, p.category, p.people, p.wage, p.from_month, tuple(p.programs),
+                             p.funding_source, tuple(pricing.Growth(g.month, g.people) for g in p.growth))
+            for p in payload.planned
+        )  # fmt: skip
         data = services.ScenarioData(
             payload.year, payload.name, payload.jkk_class, payload.shares, payload.wage_percent,
-            payload.wage_from, payload.umk, payload.umk_from, parts=assumptions.grow(parts, wanted),
+            payload.wage_from, payload.umk, payload.umk_from, parts=assumptions.grow(parts, wanted) + planned,
         )  # fmt: skip
         scenario = services.create(user, region, data, channel="api")
     except pricing.PricingError as error:

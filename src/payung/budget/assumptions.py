@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from payung.budget import pricing
+from payung.coverage.models import FundingSource
 from payung.registry.services import ValidationFailed
 
 LOWEST_PERCENT, HIGHEST_PERCENT = Decimal(-100), Decimal(1000)  # above -100: a wage stays above zero
@@ -45,8 +46,29 @@ def check(data) -> None:
         problem = _growth_problem(part.growth)
         if problem:
             errors.setdefault("growth", []).append(f"{part.label}: {problem}")
+        if not part.group:
+            for name, message in _planned_problems(part):
+                errors.setdefault(name, []).append(message)
     if errors:
         raise ValidationFailed(errors)
+
+
+def _planned_problems(part) -> list[tuple[str, str]]:
+    """People not yet registered: a name, a category, a funding source, a head count and a wage."""
+    found = []
+    if not part.label.strip():
+        found.append(("label", _("Nama kelompok wajib diisi.")))
+    if part.category not in ("pu", "bpu"):
+        found.append(("category", _("Kategori harus pu atau bpu.")))
+    if part.funding_source not in FundingSource.values:
+        found.append(("funding_source", _("Sumber dana tidak dikenal.")))
+    people = part.planned_people
+    if not (_integer(people) and 0 <= people <= MOST_PEOPLE) or not (people or part.growth):
+        found.append(("people", _("Jumlah orang harus bilangan bulat 1 sampai 10 juta.")))
+    wage = part.planned_wage
+    if not (_integer(wage) and 0 < wage < pricing.MAX_AMOUNT):
+        found.append(("wage", _("Upah/penghasilan harus bilangan bulat rupiah lebih dari 0.")))
+    return found
 
 
 def _percent(value) -> bool:

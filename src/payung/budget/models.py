@@ -39,7 +39,8 @@ class Scenario(models.Model):
 
 
 class ScenarioPart(models.Model):
-    """People priced alike: a registry group (optionally one unit), and/or a planned head count."""
+    """People priced alike: a registry group (optionally one unit or one village), and/or a planned head
+    count."""
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="parts")
     label = models.CharField(max_length=120)
@@ -47,6 +48,14 @@ class ScenarioPart(models.Model):
     unit = models.ForeignKey(
         "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # One desa (or kecamatan): only the group's people whose unit lies there, as the per-village breakdown
+    # places them, so a village part's cost is the village's row of the whole region's scenario.
+    village = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A saved filter's criteria (unit, group, status) copied when the part was made: changing or deleting
+    # the filter later never changes the scenario.
+    criteria = models.JSONField(default=dict, blank=True)
     category = models.CharField(max_length=3, default="pu")  # pu | bpu
     programs = models.JSONField(default=list)
     funding_source = models.CharField(

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from payung.budget import pricing
 from payung.coverage.models import Agreement, FundingSource
@@ -36,8 +36,19 @@ class Terms:
     income: int | None  # BPU: the declared income where the roster has none
 
 
-def counted(region_code: str, groups: list[str] | None = None, unit_ids: list[int] | None = None) -> dict:
-    """group -> its roster (pricing.ROSTER columns; basis None where the registry has no wage)."""
+def counted(
+    region_code: str,
+    groups: list[str] | None = None,
+    unit_ids: list[int] | None = None,
+    place: str = "",
+    status: str = "",
+) -> dict:
+    """group -> its roster (pricing.ROSTER columns; basis None where the registry has no wage).
+
+    ``place``: a desa or kecamatan code; only the engagements whose unit lies there. A person's village is
+    where the unit is (as the per-village breakdown and the APBDes figures place them), not where the
+    person lives: a village part then costs exactly its row of the region's scenario. ``status``: a saved
+    filter's person status, on top of the active roster."""
     rows = Engagement.objects.filter(
         person__region_id=region_code, status=Status.ACTIVE, person__status=Status.ACTIVE
     )
@@ -45,6 +56,10 @@ def counted(region_code: str, groups: list[str] | None = None, unit_ids: list[in
         rows = rows.filter(group__in=groups)
     if unit_ids:
         rows = rows.filter(unit_id__in=unit_ids)
+    if place:
+        rows = rows.filter(Q(unit__village_id=place) | Q(unit__village__parent_id=place))
+    if status:  # a saved filter's person status (the people list's): only ``active`` leaves anyone
+        rows = rows.filter(person__status=status)
     # One narrow GROUP BY (engagement x person only); the few units' names are read afterwards.
     counts = list(
         rows.values_list("group", "unit_id", "monthly_wage").annotate(people=Count("id")).order_by()

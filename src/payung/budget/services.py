@@ -41,6 +41,8 @@ class PartData:
     planned_wage: int | None = None
     growth: tuple[pricing.Growth, ...] = ()
     rows: pl.DataFrame | None = field(default=None, compare=False)  # None: counted from the registry now
+    village: str = ""  # a desa or kecamatan code: only the group's people whose unit lies there
+    criteria: dict = field(default_factory=dict, compare=False)  # a saved filter's, copied
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,54 @@ class ScenarioData:
     parts: tuple[PartData, ...] = field(default_factory=tuple)
 
 
-def from_registry(region, year: int, programs: tuple[str, ...], groups: list[str] | None = None) -> tuple:
-    """One part per registry group of the region (or ``groups``), with its agreement's or default terms."""
+def from_registry(
+    region, year: int, programs: tuple[str, ...], groups: list[str] | None = None, village: str = ""
+) -> tuple:
+    """One part per registry group of the region (or ``groups``), with its agreement's or default terms;
+    with ``village`` (a desa or kecamatan of the region) only the people whose unit lies there."""
     book = rule_queries.book()
     wanted = pricing.programs_of(programs)
     labels = dict(Group.choices)
     parts = []
-    counted = roster.counted(region.code, groups)
+    place = _place(region, village)
+    counted = roster.counted(region.code, groups, place=village)
     for group in sorted(counted):
         terms = roster.terms(region.code, group, year, book)
-        label = str(labels.get(group, group))
-        parts.append(PartData(label, group, None, terms.category, wanted, terms.source, rows=counted[group]))
+        label = str(labels.get(group, group)) + (f" · {place.name}" if place else "")
+        parts.append(PartData(label, group, None, terms.category, wanted, terms.source, rows=counted[group],
+                              village=village))  # fmt: skip
     return tuple(parts)
+
+
+def planned(
+    label: str,
+    category: str,
+    people: int,
+    wage: int | None,
+    from_month: int,
+    programs: tuple[str, ...],
+    source: str,
+    steps: tuple[pricing.Growth, ...] = (),
+) -> PartData:
+    """People not yet registered, for the web form and the API alike: ``people`` from ``from_month`` (a
+    first growth step when it is not January), then the later ``steps``. Ranges: assumptions.check."""
+    first = () if from_month == 1 else (pricing.Growth(from_month, people),)
+    return PartData(label.strip(), "", None, category, pricing.programs_of(programs), source,
+                    people if from_month == 1 else 0, wage, first + tuple(steps))  # fmt: skip
+
+
+def _place(region, code: str):
+    """The desa or kecamatan ``code`` of ``region``; refused (ValidationFailed) when it is not one of its
+    own: the one check of a part's village, for the web form and the API alike."""
+    from payung.regions.models import Region
+
+    if not code:
+        return None
+    levels = (Region.Level.DISTRICT, Region.Level.VILLAGE)
+    found = Region.objects.filter(code=code, level__in=levels, code__startswith=region.code).first()
+    if found is None:
+        raise ValidationFailed({"village": [_("Desa atau kecamatan itu bukan milik wilayah ini.")]})
+    return found
 
 
 def create(
@@ -98,6 +136,8 @@ def create(
                 label=part.label[:120],
                 group=part.group,
                 unit_id=part.unit_id,
+                village_id=part.village or None,
+                criteria=part.criteria,
                 category=part.category,
                 programs=list(part.programs),
                 funding_source=part.funding_source,
@@ -123,7 +163,9 @@ def _rows(region, part: PartData) -> pl.DataFrame:
         return part.rows
     if not part.group:
         return pl.DataFrame(schema=pricing.ROSTER)
-    counted = roster.counted(region.code, [part.group], [part.unit_id] if part.unit_id else None)
+    units = [part.unit_id] if part.unit_id else None
+    status = part.criteria.get("status", "")
+    counted = roster.counted(region.code, [part.group], units, place=part.village, status=status)
     return counted.get(part.group, pl.DataFrame(schema=pricing.ROSTER))
 
 
@@ -157,6 +199,8 @@ def data_of(scenario: Scenario) -> ScenarioData:
             p.planned_wage,
             tuple(pricing.Growth(int(g["month"]), int(g["people"])) for g in p.growth),
             queries.stored_rows(p),
+            p.village_id or "",
+            dict(p.criteria),
         )
         for p in scenario.parts.prefetch_related("rows")
     )
@@ -227,6 +271,8 @@ def _check_units(region, data: ScenarioData) -> None:
     units = {p.unit_id for p in data.parts if p.unit_id}
     if units and Unit.objects.filter(pk__in=units, region=region).count() != len(units):
         raise ValidationFailed({"unit": [_("Unit itu bukan milik wilayah ini.")]})
+    for village in {p.village for p in data.parts if p.village}:
+        _place(region, village)
 
 
 # ------------------------------------------------------------------------------------------ budget lines

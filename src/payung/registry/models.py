@@ -245,3 +245,22 @@ class DuplicateCandidate(models.Model):
     class Meta:
         ordering = ["-score", "id"]
         constraints = [models.UniqueConstraint(fields=["left", "right"], name="one_candidate_per_pair")]
+
+
+class SavedFilter(models.Model):
+    """A named filter of the people list (its unit, group, status), shared in the region: chosen again from
+    the list, and a budget scenario can be made of its people (the scenario copies the criteria)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=80)
+    criteria = models.JSONField(default=dict)  # {"unit": 12, "group": "rentan", "status": "active"}
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name

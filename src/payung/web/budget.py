@@ -23,12 +23,21 @@ from django.utils.translation import gettext as _
 
 from payung import formats
 from payung.accounts import scope
-from payung.budget import assumptions, chart, exports, pricing, queries, realisation, services
+from payung.budget import assumptions, chart, exports, pricing, queries, realisation, saved, services
 from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
-from payung.registry.models import Group
+from payung.registry.models import Group, SavedFilter
 from payung.web import budget_tables
-from payung.web.budget_forms import FOUR, TWO, AdoptForm, AmendForm, GrowthForm, PlannedForm, ScenarioForm
+from payung.web.budget_forms import (
+    FOUR,
+    TWO,
+    AdoptForm,
+    AmendForm,
+    GrowthForm,
+    PlannedForm,
+    ScenarioForm,
+    places,
+)
 from payung.web.views import save_or_show, treasurer_required
 
 
@@ -74,7 +83,14 @@ def _home(request: HttpRequest, form=None, status: int = 200) -> HttpResponse:
 def _create_form(request: HttpRequest, year: int, data=None):
     if not (request.user.can_manage_money and scope.tenant_of(request.user)):
         return None
-    return ScenarioForm(data, initial={"year": year, "shares": Shares.EMPLOYER})
+    region = scope.tenant_of(request.user)
+    return ScenarioForm(data, initial={"year": year, "shares": Shares.EMPLOYER}, **_choices(region))
+
+
+def _choices(region) -> dict:
+    """The new-scenario form's places (desa, kecamatan) and the region's saved filters."""
+    found = SavedFilter.objects.filter(region=region).order_by("name").values_list("pk", "name")
+    return {"places": places(region), "saved": [(str(pk), name) for pk, name in found]}
 
 
 @treasurer_required
@@ -83,19 +99,20 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     region = scope.tenant_of(request.user)
     if region is None:
         raise Http404
-    form = ScenarioForm(request.POST)
+    form = ScenarioForm(request.POST, **_choices(region))
     if form.is_valid():
         v = form.cleaned_data
         try:
-            parts = services.from_registry(region, v["year"], tuple(v["programs"]))
-            data = services.ScenarioData(
-                v["year"], v["name"], v["jkk_class"], v["shares"], v["wage_percent"], v["wage_from"],
-                v["umk"], v["umk_from"], parts=parts,
-            )  # fmt: skip
             scenario = None
 
             def save():
                 nonlocal scenario
+                parts = saved.chosen(region, v["year"], tuple(v["programs"]), None, v["village"],
+                                     v.get("saved_filter"))  # fmt: skip
+                data = services.ScenarioData(
+                    v["year"], v["name"], v["jkk_class"], v["shares"], v["wage_percent"], v["wage_from"],
+                    v["umk"], v["umk_from"], parts=parts,
+                )  # fmt: skip
                 scenario = services.create(request.user, region, data)
 
             if save_or_show(form, save):
@@ -171,6 +188,8 @@ def _shown_label(part) -> str:
             made_with = str(Group(part.group).label)
         if part.label == made_with:
             return str(Group(part.group).label)
+        if part.village_id and part.label.startswith(made_with + " · "):  # "Perangkat desa · Namosain"
+            return str(Group(part.group).label) + part.label[len(made_with) :]
     return part.label
 
 
@@ -199,15 +218,13 @@ def scenario_planned(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlannedForm(request.POST)
     if form.is_valid():
         v = form.cleaned_data
-        start = v["from_month"]
         variant = None
 
         def save():  # the head count from its month, then the later steps ("7:+30, 10:-5")
             nonlocal variant
-            first = () if start == 1 else (pricing.Growth(start, v["people"]),)
-            part = services.PartData(
-                v["label"], "", None, v["category"], pricing.programs_of(v["programs"]), v["funding_source"],
-                v["people"] if start == 1 else 0, v["wage"], first + assumptions.steps(v["growth"]),
+            part = services.planned(
+                v["label"], v["category"], v["people"], v["wage"], v["from_month"], tuple(v["programs"]),
+                v["funding_source"], assumptions.steps(v["growth"]),
             )  # fmt: skip
             variant = services.with_planned(request.user, scenario, part)
 

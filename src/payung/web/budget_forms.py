@@ -34,6 +34,36 @@ class ScenarioForm(ServiceForm):
     umk_from = forms.TypedChoiceField(
         label=gettext_lazy("UMK mulai bulan"), choices=MONTH_CHOICES, coerce=int, initial=1
     )
+    # A select, but read as text: whether the code is a desa or kecamatan of the region is checked once, by
+    # budget.services, for the web and the API alike.
+    village = forms.CharField(label=gettext_lazy("Hanya desa/kecamatan"), required=False, max_length=10,
+                              widget=forms.Select)  # fmt: skip
+
+    saved_filter = forms.CharField(label=gettext_lazy("Atau: orang dari filter tersimpan"), required=False,
+                                   max_length=12, widget=forms.Select)  # fmt: skip
+
+    def __init__(self, *args, places: list = (), saved: list = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].widget.choices = [("", gettext_lazy("Seluruh wilayah")), *places]
+        self.fields["saved_filter"].widget.choices = [("", "-"), *saved]
+        if not saved:
+            del self.fields["saved_filter"]
+
+
+def places(region) -> list:
+    """The region's kecamatan, each followed by its desa: (group label, [(code, name), ...]) for a select."""
+    from payung.regions.models import Region
+
+    levels = (Region.Level.DISTRICT, Region.Level.VILLAGE)
+    found = Region.objects.filter(code__startswith=region.code, level__in=levels).order_by("code")
+    found = found.values_list("code", "name", "level")
+    grouped: list = []
+    for code, name, level in found:
+        if level == Region.Level.DISTRICT:
+            grouped.append((name, [(code, gettext_lazy("Kec. %(name)s (semua desa)") % {"name": name})]))
+        elif grouped:
+            grouped[-1][1].append((code, name))
+    return grouped
 
 
 class PlannedForm(ServiceForm):

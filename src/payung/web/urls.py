@@ -13,6 +13,7 @@ from payung.web import (
     province,
     reconcile,
     rules,
+    saved_filters,
     uncovered,
     views,
 )
@@ -25,6 +26,8 @@ urlpatterns = [
     path("wilayah-kerja/", acting.choose, name="acting_region"),
     path("orang/", views.people_list, name="people"),
     path("orang/baru/", views.person_create, name="person_create"),
+    path("orang/filter/", saved_filters.filter_save, name="people_filter_save"),
+    path("orang/filter/<int:pk>/hapus/", saved_filters.filter_delete, name="people_filter_delete"),
     path("orang/belum-dijamin/", uncovered.uncovered_list, name="uncovered"),
     path("orang/<int:pk>/", views.person_detail, name="person"),
     path("orang/<int:pk>/ubah/", views.person_edit, name="person_edit"),

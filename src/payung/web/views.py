@@ -27,7 +27,7 @@ from payung.audit.locking import Conflict
 from payung.registry import services
 from payung.registry.models import Group, Person, Status
 from payung.registry.search import search_people
-from payung.web import queries, uncovered
+from payung.web import queries, saved_filters, uncovered
 from payung.web.forms import EngagementForm, NewPersonForm, PersonChangeForm, PersonForm, StatusForm
 
 PAGE_SIZE = 50
@@ -124,6 +124,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "groups": Group.choices,
         "statuses": Status.choices,
         "chosen": {"unit": unit.pk if unit else None, "group": group, "status": status, "q": query},
+        "saved_filters": saved_filters.listed(user),
+        "can_save_filter": bool(unit or group or status) and scope.tenant_of(user) is not None,
     }
     if query:
         context["results"] = _with_engagements(search_people(people, query, limit=PAGE_SIZE))
