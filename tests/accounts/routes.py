@@ -45,6 +45,7 @@ def _with_budget(world):
     a budget line."""
     from django.utils import timezone
 
+    from payung.budget import lines as budget_lines
     from payung.budget import services as budget
     from payung.registry import filters
 
@@ -54,7 +55,7 @@ def _with_budget(world):
     )
     data = budget.ScenarioData(year, "Skenario TTU RAHASIA", parts=(planned,))
     world.ttu.scenario = budget.create(None, world.ttu.region, data)
-    world.ttu.budget_line = budget.adopt(None, world.ttu.scenario, "5.1.02.99", "Iuran guru", "apbd",
+    world.ttu.budget_line = budget_lines.adopt(None, world.ttu.scenario, "5.1.02.99", "Iuran guru", "apbd",
                                          dt.date(year - 1, 12, 1))  # fmt: skip
     world.ttu.saved_filter = filters.save(world.users["ttu"], world.ttu.region, "Filter TTU RAHASIA",
                                           {"group": "rentan"})  # fmt: skip

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from payung.budget import lines as budget_lines
 from payung.budget import pricing, queries, realisation, services
 from payung.budget.models import BudgetLine, Scenario
 from payung.contributions import billing, payments
@@ -63,11 +64,11 @@ def test_bad_input_stores_nothing(kupang):
 def test_adopt_amend_and_allocated(kupang):
     region, pks = kupang
     base = scenario(region)
-    line = services.adopt(
+    line = budget_lines.adopt(
         None, base, "5.1.02.02.02.0007", "Iuran JKK JKM non-ASN", "apbd", dt.date(2024, 12, 1)
     )
     assert line.amount == queries.price(base).total and list(line.agreements.all()) == [pks]
-    amended = services.amend(None, line, 500_000, dt.date(2025, 9, 1), "APBD-P")
+    amended = budget_lines.amend(None, line, 500_000, dt.date(2025, 9, 1), "APBD-P")
     assert (amended.version, amended.stage, amended.series) == (2, "perubahan", line.series)
     assert BudgetLine.objects.get(pk=line.pk).amount == queries.price(base).total  # never edited
     assert queries.allocated(region, 2025) == 500_000 and queries.allocated("5371", 2030) is None
@@ -77,12 +78,14 @@ def test_adopt_amend_and_allocated(kupang):
 def test_a_line_in_another_regions_account_is_refused(kupang):
     region, pks = kupang
     ttu = Region.objects.get(code="5303")
-    data = services.LineData("5.1.02", "x", "apbd", 1000, dt.date(2025, 1, 2), 2025, agreement_ids=(pks.pk,))
+    data = budget_lines.LineData(
+        "5.1.02", "x", "apbd", 1000, dt.date(2025, 1, 2), 2025, agreement_ids=(pks.pk,)
+    )
     with pytest.raises(ValidationFailed):
-        services.add_line(None, ttu, data)
+        budget_lines.add_line(None, ttu, data)
     with pytest.raises(ValidationFailed):
-        services.add_line(
-            None, region, services.LineData("5303.5.1.02", "x", "apbd", 1000, dt.date(2025, 1, 2), 2025)
+        budget_lines.add_line(
+            None, region, budget_lines.LineData("5303.5.1.02", "x", "apbd", 1000, dt.date(2025, 1, 2), 2025)
         )
     assert not BudgetLine.objects.exists()
 
@@ -90,8 +93,8 @@ def test_a_line_in_another_regions_account_is_refused(kupang):
 def test_realisation_billed_paid_projected_and_run_out(kupang):
     region, pks = kupang
     base = scenario(region)
-    line = services.adopt(None, base, "5.1.02.02.02.0007", "Iuran", "apbd", dt.date(2024, 12, 1))
-    line = services.amend(None, line, 10 * 37_800, dt.date(2025, 3, 1))  # ten months of 37,800
+    line = budget_lines.adopt(None, base, "5.1.02.02.02.0007", "Iuran", "apbd", dt.date(2024, 12, 1))
+    line = budget_lines.amend(None, line, 10 * 37_800, dt.date(2025, 3, 1))  # ten months of 37,800
     bills = [billing.generate(None, region, dt.date(2025, m, 1), agreement=pks)[0] for m in (1, 2, 3)]
     payments.record_payment(
         None, bills[0], payments.PaymentData(dt.date(2025, 2, 10), bills[0].total, "SP2D-1")

@@ -61,12 +61,13 @@ def test_a_kabupaten_user_has_no_province_page_and_no_other_region(kupang):  # n
 
 def test_the_allocation_is_the_years_adopted_budget_lines(db):
     """Nothing adopted: None ("belum dicatat"); adopted: the budget line's amount (budget.queries)."""
+    from payung.budget import lines as budget_lines
     from payung.budget import services as budget
 
     assert queries.budget_allocated("5371", 2031, None) is None
     planned = budget.PartData("Guru", programs=("JKK", "JKM"), planned_people=10, planned_wage=2_000_000)
     data = budget.ScenarioData(2031, "Uji anggaran", parts=(planned,))
     scenario = budget.create(None, Region.objects.get(code="5371"), data)
-    line = budget.adopt(None, scenario, "5.1.02", "Iuran", "apbd", dt.date(2030, 12, 1))
+    line = budget_lines.adopt(None, scenario, "5.1.02", "Iuran", "apbd", dt.date(2030, 12, 1))
     assert queries.budget_allocated("5371", 2031, None) == line.amount > 0
     assert queries.budget_allocated("5303", 2031, None) is None

@@ -23,6 +23,7 @@ from payung.accounts import scope
 from payung.api import queries as api_queries
 from payung.api.schemas import Problem
 from payung.budget import assumptions, pricing, queries, realisation, saved, services
+from payung.budget import lines as budget_lines
 from payung.budget.models import BudgetLine, Scenario
 from payung.registry.services import ValidationFailed
 
@@ -237,7 +238,7 @@ def adopt(request, scenario_id: int, payload: AdoptIn):
     user = request.auth
     scenario = _to_manage(user, queries.scenarios(user), scenario_id)
     try:
-        line = services.adopt(user, scenario, payload.account_code, payload.account_name,
+        line = budget_lines.adopt(user, scenario, payload.account_code, payload.account_name,
                               payload.funding_source, payload.adopted_on, channel="api")  # fmt: skip
     except ValidationFailed as error:
         return _invalid(error)
@@ -281,7 +282,7 @@ def amend(request, line_id: int, payload: AmendIn):
     line = _to_manage(user, queries.lines(user), line_id)
     newest = BudgetLine.objects.filter(series=line.series).order_by("-version").first()
     try:
-        amended = services.amend(
+        amended = budget_lines.amend(
             user, newest, payload.amount, payload.adopted_on, payload.note, channel="api"
         )
     except ValidationFailed as error:

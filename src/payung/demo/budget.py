@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from payung.budget import lines as budget_lines
 from payung.budget import services
 from payung.budget.models import BudgetLine, Scenario
 from payung.coverage.models import Agreement
@@ -69,8 +70,10 @@ def _line(region, scenario: Scenario, today: dt.date, amend: int | None) -> int:
         Agreement.objects.filter(region=region, funding_source="apbd").values_list("pk", flat=True)
     )
     amount = TTU_ADOPTED if amend else services.queries.price(scenario).by("source").get("apbd", 0)
-    data = services.LineData(code, name, "apbd", amount, adopted, today.year, "APBD murni", linked)
-    line = services.add_line(None, region, data, scenario=scenario, channel="demo")
+    data = budget_lines.LineData(code, name, "apbd", amount, adopted, today.year, "APBD murni", linked)
+    line = budget_lines.add_line(None, region, data, scenario=scenario, channel="demo")
     if amend:
-        services.amend(None, line, amend, min(dt.date(today.year, 9, 30), today), "APBD-P", channel="demo")
+        budget_lines.amend(
+            None, line, amend, min(dt.date(today.year, 9, 30), today), "APBD-P", channel="demo"
+        )
     return 1

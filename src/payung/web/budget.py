@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from payung import formats
 from payung.accounts import scope
 from payung.budget import assumptions, chart, exports, pricing, queries, realisation, saved, services
+from payung.budget import lines as budget_lines
 from payung.budget.models import BudgetLine, Scenario, Shares
 from payung.coverage.models import FundingSource
 from payung.registry.models import Group, SavedFilter
@@ -274,7 +275,7 @@ def scenario_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save():
             nonlocal line
-            line = services.adopt(request.user, scenario, v["account_code"], v["account_name"],
+            line = budget_lines.adopt(request.user, scenario, v["account_code"], v["account_name"],
                                   v["funding_source"], v["adopted_on"])  # fmt: skip
 
         if save_or_show(form, save):
@@ -326,7 +327,7 @@ def line_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
             def save():
                 nonlocal amended
-                amended = services.amend(request.user, newest, v["amount"], v["adopted_on"], v["note"])
+                amended = budget_lines.amend(request.user, newest, v["amount"], v["adopted_on"], v["note"])
 
             if save_or_show(form, save):
                 return redirect("budget_line", amended.pk)
