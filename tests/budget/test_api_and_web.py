@@ -73,6 +73,8 @@ def test_web_pages_in_both_languages_and_the_one_click_variant(client, kupang):
     for lang in ("id", "en"):
         page = client.get(answer.url, headers={"accept-language": lang}).content.decode()
         assert "<svg" in page and ("Rp 453.600" if lang == "id" else "Rp 453,600") in page
+        # the cost axis of a small scenario (Rp 37,800 a month) in whole units, never "Rp 0 jt"
+        assert ("Rp 25 rb" if lang == "id" else "Rp 25 K") in page and "Rp 0 " not in page
     switched = client.post(reverse("budget_scenario_programs", args=[scenario.pk]),
                            {"part": "0", "programs": ["JKK", "JKM", "JHT", "JP"]})  # fmt: skip
     assert switched.status_code == 302 and "bandingkan" in switched.url

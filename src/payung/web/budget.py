@@ -132,7 +132,14 @@ def _chart(scenarios: list[Scenario], priced: list[pricing.Priced]) -> str:
     lang = translation.get_language() or "id"
 
     def label(value: int) -> str:
-        return _("Rp %(n)s jt") % {"n": formats.format_number(value // 1_000_000, lang)} if value else "0"
+        """An axis amount in the largest unit that keeps it whole (a desa's chart has steps of 750,000)."""
+        if not value:
+            return "0"
+        if value % 1_000_000 == 0:
+            return _("Rp %(n)s jt") % {"n": formats.format_number(value // 1_000_000, lang)}
+        if value % 1_000 == 0:
+            return _("Rp %(n)s rb") % {"n": formats.format_number(value // 1_000, lang)}
+        return formats.format_rupiah(value, lang)
 
     series = [(s.name, p.months()) for s, p in zip(scenarios, priced, strict=True)]
     svg = chart.lines(series, _months(lang), label, _("Biaya per bulan"))
