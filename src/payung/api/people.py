@@ -24,8 +24,11 @@ from payung.api.schemas import (
     Problem,
     StatusChangeOut,
     StatusIn,
+    TransferIn,
     UnitOut,
+    WageChangeIn,
 )
+from payung.coverage import enrolment
 from payung.registry import services
 from payung.registry.models import Engagement, Person
 from payung.registry.search import search_people
@@ -182,6 +185,48 @@ def change_status(request, person_id: int, payload: StatusIn):
         channel="api",
     )
     return Status(201, change)
+
+
+def _changeable_engagement(request, person_id: int, engagement_id: int) -> Engagement:
+    """An engagement of a visible person in a unit the user may manage (else 404), for an editor (else 403)."""
+    person = _visible_person(request, person_id)
+    engagement = person.engagements.filter(pk=engagement_id, unit__in=scope.units(request.auth).values("id"))
+    found = scope.get_or_404(engagement.select_related("person", "unit"))
+    require_editor(request.auth)
+    return found
+
+
+@router.post(
+    "/people/{person_id}/engagements/{engagement_id}/wage",
+    response={200: EngagementOut, **ERRORS},
+    summary="Catat upah baru sejak suatu tanggal (kepesertaan dipecah pada tanggal itu)",
+)
+def change_wage(request, person_id: int, engagement_id: int, payload: WageChangeIn):
+    engagement = _changeable_engagement(request, person_id, engagement_id)
+    enrolment.change_wage(
+        request.auth,
+        engagement,
+        payload.monthly_wage,
+        payload.effective_date,
+        reason=payload.reason,
+        channel="api",
+    )
+    return Engagement.objects.select_related("unit").get(pk=engagement.pk)
+
+
+@router.post(
+    "/people/{person_id}/engagements/{engagement_id}/transfer",
+    response={201: EngagementOut, **ERRORS},
+    summary="Mutasi ke unit lain sejak suatu tanggal (menjawab penugasan baru)",
+)
+def transfer(request, person_id: int, engagement_id: int, payload: TransferIn):
+    engagement = _changeable_engagement(request, person_id, engagement_id)
+    _check_unit(request.auth, payload.unit_id)
+    unit = scope.units(request.auth).get(pk=payload.unit_id)
+    new = enrolment.transfer(
+        request.auth, engagement, unit, payload.effective_date, reason=payload.reason, channel="api"
+    )
+    return Status(201, Engagement.objects.select_related("unit").get(pk=new.pk))
 
 
 class UnitFilter(Schema):

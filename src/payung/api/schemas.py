@@ -158,6 +158,18 @@ class StatusIn(Schema):
     version: int | None = Field(None, description="Versi orang yang dibaca (GET); atau header If-Match")
 
 
+class WageChangeIn(Schema):
+    monthly_wage: int = Field(description="Upah baru per bulan, rupiah bilangan bulat")
+    effective_date: dt.date = Field(description="Berlaku sejak (kepesertaan dipecah pada tanggal ini)")
+    reason: str
+
+
+class TransferIn(Schema):
+    unit_id: int = Field(description="Unit baru, di kabupaten/kota yang sama")
+    effective_date: dt.date = Field(description="Pindah sejak (penugasan lama berakhir sehari sebelumnya)")
+    reason: str
+
+
 class UnitOut(Schema):
     id: int
     region: str

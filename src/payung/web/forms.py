@@ -305,3 +305,31 @@ class MergeForm(ReasonForm):
             ("left", _("Data A: %(name)s") % {"name": candidate.left.name}),
             ("right", _("Data B: %(name)s") % {"name": candidate.right.name}),
         ]
+
+
+class DatedChangeForm(ServiceForm):
+    """A change of one engagement from a date on (decision 0010): it splits the membership at that date
+    instead of rewriting the engagement's past."""
+
+    effective_date = date_field(_("Berlaku sejak"), required=True)
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WageChangeForm(DatedChangeForm):
+    monthly_wage = RupiahField(
+        label=_("Upah baru per bulan (Rp)"),
+        min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    field_order = ["monthly_wage", "effective_date", "reason"]
+
+
+class TransferForm(DatedChangeForm):
+    error_fields = {"unit_id": "unit"}
+
+    unit = forms.ModelChoiceField(label=_("Unit baru"), queryset=None, empty_label="—")
+    field_order = ["unit", "effective_date", "reason"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -73,3 +73,11 @@ def person_trail(person: Person, limit: int = 50) -> dict:
         "views": views[:20],
         "view_count": views.count(),
     }
+
+
+def changeable_engagements(user) -> QuerySet:
+    """Engagements whose wage or unit this user may change from a date: of people they see, in units they
+    may manage, still active (a unit-limited operator changes only its own units' engagements)."""
+    return Engagement.objects.filter(
+        person__in=scope.people(user).values("id"), unit__in=scope.units(user).values("id"), status=Status.ACTIVE
+    ).select_related("person__region", "unit")

@@ -19,6 +19,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -152,8 +153,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "engagements": person.engagements.select_related("unit"),
         "history": person.status_changes.select_related("engagement__unit", "recorded_by"),
         "trail": queries.person_trail(person),
+        "changeable": _changeable_ids(request.user, person),
     }
     return render(request, "web/person_detail.html", context)
+
+
+def _changeable_ids(user, person: Person) -> set[int]:
+    """The person's engagements that get "Ubah upah" and "Mutasi": editable by this user, not yet over."""
+    if not user.can_edit:
+        return set()
+    today = timezone.localdate()
+    current = queries.changeable_engagements(user).filter(person=person)
+    return set(current.exclude(end_date__lt=today).values_list("id", flat=True))
 
 
 def save_or_show(form, save: Callable[[], object]) -> bool:

@@ -86,6 +86,8 @@ def action_labels() -> dict[str, str]:
         "person.status": _("Status diubah"),
         "person.merge": _("Digabung"),
         "engagement.create": _("Penugasan ditambahkan"),
+        "engagement.wage": _("Upah diubah"),
+        "engagement.transfer": _("Mutasi ke unit lain"),
         "duplicate.merge": _("Duplikat digabung"),
         "duplicate.dismiss": _("Bukan duplikat"),
         "import.commit": _("Diimpor"),
