@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from io import StringIO
 
 from django.core.management import get_commands
@@ -26,7 +27,7 @@ from payung.coverage.models import Agreement, Membership, RegistrationBatch, Reg
 from payung.monitoring.models import Meeting, Priority, Regulation
 from payung.reconcile import services as reconcile
 from payung.reconcile.models import BpjsSnapshot, Finding, Reconciliation
-from payung.registry.models import DuplicateCandidate, ImportBatch, Person, SavedFilter, Unit
+from payung.registry.models import DuplicateCandidate, Engagement, ImportBatch, Person, SavedFilter, Unit
 from payung.registry.nik import compose
 from tests.api.conftest import BASE
 from tests.api.world import World, build, person
@@ -268,6 +269,8 @@ def left_no_trail(world, *who: str) -> bool:
 # (method, OpenAPI path) -> (the TTU object in the path, the request body). Bodies are valid for the TTU
 # operator, whose success is the control.
 STATUS = {"status": "ended", "effective_date": "2026-01-31", "reason": "Kontrak selesai"}
+DATED = {"effective_date": "2026-01-01", "reason": "UMK 2026 / SK mutasi"}
+WAGE = {**DATED, "monthly_wage": 2_500_000}
 ACCIDENT = {"kind": "accident", "occurred_on": "2023-10-02", "place": "Kebun", "stmb_months": 1}
 HEIR = {"relation": "parent", "nik": compose("530301", dt.date(1950, 2, 2), "P", 33), "name": "Ana Kefi"}
 API_ROUTES = {
@@ -291,6 +294,11 @@ API_ROUTES = {
         lambda w: {"unit_id": w.ttu.unit.pk, "group": "rentan"},
     ),
     ("post", "/people/{person_id}/status"): ("person", lambda w: STATUS),
+    ("post", "/people/{person_id}/engagements/{engagement_id}/wage"): ("engagement", lambda w: WAGE),
+    ("post", "/people/{person_id}/engagements/{engagement_id}/transfer"): (
+        "engagement",
+        lambda w: {**DATED, "unit_id": w.ttu.own_unit.pk},
+    ),
     ("get", "/imports/{batch_id}"): ("batch", lambda w: None),
     ("get", "/imports/{batch_id}/errors.xlsx"): ("batch", lambda w: None),
     ("post", "/duplicates/{candidate_id}/merge"): (
@@ -384,6 +392,7 @@ def operations() -> set[tuple[str, str]]:
 def target_of(world, kind: str):
     return {
         "person": world.ttu.person,
+        "engagement": world.ttu.person.engagements.get(),
         "batch": world.ttu.batch,
         "candidate": world.ttu.candidate,
         "bill": world.ttu.bill,
@@ -400,6 +409,13 @@ def target_of(world, kind: str):
         "saved_filter": world.ttu.saved_filter,
         "region": world.ttu.region,
     }[kind]
+
+
+def api_path(template: str, target) -> str:
+    """The path of ``target``: its id in every {..._id}; an engagement's path names its person first."""
+    person_id = getattr(target, "person_id", None) if isinstance(target, Engagement) else None
+    path = template.replace("{person_id}", str(person_id)) if person_id else template
+    return re.sub(r"\{\w+\}", str(target.pk), path)
 
 
 def call(client, world, who: str, method: str, path: str, body):
@@ -423,6 +439,8 @@ WEB_ROUTES = {
     "person_edit": ("person", "post", {"name": "Diubah", "reason": "uji"}),
     "engagement_add": ("person", "post", {"unit": "", "group": "rentan"}),
     "status_change": ("person", "post", STATUS),
+    "wage_change": ("engagement", "post", {**WAGE, "effective_date": "01-01-2026"}),
+    "transfer": ("engagement", "post", {**DATED, "effective_date": "01-01-2026", "unit": ""}),
     "import": ("batch", "get", {}),
     "import_commit": ("batch", "post", {}),
     "import_errors": ("batch", "get", {}),

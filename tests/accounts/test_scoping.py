@@ -11,7 +11,6 @@ list of management commands, so a new route that takes an id or a region fails h
 from __future__ import annotations
 
 import json
-import re
 from io import StringIO
 
 import pytest
@@ -30,6 +29,7 @@ from tests.accounts.routes import (
     WEB_LISTS,
     WEB_ROUTES,
     actors,
+    api_path,
     call,
     left_no_trail,
     logged_in,
@@ -56,7 +56,7 @@ def test_api_route_hides_another_tenants_record(client, world, route):
     method, template = route
     kind, body_of = API_ROUTES[route]
     target = target_of(world, kind)
-    path = re.sub(r"\{\w+\}", str(target.pk), template)
+    path = api_path(template, target)
     body = body_of(world)
     before = state(world)
     outsider, owner = actors(route)

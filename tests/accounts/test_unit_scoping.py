@@ -12,7 +12,6 @@ money routes), who gets through the same request.
 from __future__ import annotations
 
 import json
-import re
 from io import StringIO
 
 import pytest
@@ -27,6 +26,7 @@ from tests.accounts.routes import (
     WEB_LISTS,
     WEB_ROUTES,
     actors,
+    api_path,
     call,
     left_no_trail,
     logged_in,
@@ -57,7 +57,7 @@ def _expected(route) -> int:
 def test_api_route_as_a_unit_limited_operator(client, world, route):
     method, template = route
     kind, body_of = API_ROUTES[route]
-    path = re.sub(r"\{\w+\}", str(target_of(world, kind).pk), template)
+    path = api_path(template, target_of(world, kind))
     body = body_of(world)
     before = state(world)
 

@@ -188,7 +188,7 @@ def change_status(request, person_id: int, payload: StatusIn):
 
 
 def _changeable_engagement(request, person_id: int, engagement_id: int) -> Engagement:
-    """An engagement of a visible person in a unit the user may manage (else 404), for an editor (else 403)."""
+    """A visible person's engagement in a unit the user may manage (else 404), for an editor (else 403)."""
     person = _visible_person(request, person_id)
     engagement = person.engagements.filter(pk=engagement_id, unit__in=scope.units(request.auth).values("id"))
     found = scope.get_or_404(engagement.select_related("person", "unit"))

@@ -32,7 +32,8 @@ def wage_change(request: HttpRequest, pk: int) -> HttpResponse:
             request.user, engagement, data["monthly_wage"], data["effective_date"], reason=data["reason"]
         )
 
-    title = _("Ubah upah %(name)s · %(unit)s") % {"name": engagement.person.name, "unit": engagement.unit.name}
+    names = {"name": engagement.person.name, "unit": engagement.unit.name}
+    title = _("Ubah upah %(name)s · %(unit)s") % names
     done = _("Upah baru sudah dicatat.")
     return _person_form(request, engagement.person, form, save, done, title)
 
@@ -46,7 +47,8 @@ def transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save() -> None:
         data = form.cleaned_data
-        enrolment.transfer(request.user, engagement, data["unit"], data["effective_date"], reason=data["reason"])
+        unit, effective = data["unit"], data["effective_date"]
+        enrolment.transfer(request.user, engagement, unit, effective, reason=data["reason"])
 
     title = _("Mutasi %(name)s dari %(unit)s") % {"name": person.name, "unit": engagement.unit.name}
     return _person_form(request, person, form, save, _("Mutasi sudah dicatat."), title)

@@ -78,6 +78,6 @@ def person_trail(person: Person, limit: int = 50) -> dict:
 def changeable_engagements(user) -> QuerySet:
     """Engagements whose wage or unit this user may change from a date: of people they see, in units they
     may manage, still active (a unit-limited operator changes only its own units' engagements)."""
-    return Engagement.objects.filter(
-        person__in=scope.people(user).values("id"), unit__in=scope.units(user).values("id"), status=Status.ACTIVE
-    ).select_related("person__region", "unit")
+    people, units = scope.people(user).values("id"), scope.units(user).values("id")
+    engagements = Engagement.objects.filter(person__in=people, unit__in=units, status=Status.ACTIVE)
+    return engagements.select_related("person__region", "unit")
