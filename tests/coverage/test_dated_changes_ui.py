@@ -97,7 +97,8 @@ def test_transfer_on_the_person_page_moves_the_person_from_the_date(kupang, cove
          "effective_date", "Tanggal berlaku tidak boleh sebelum awal kontrak."),
         ("wage_change", {"monthly_wage": "3000000", "effective_date": "31-02-2023", "reason": ""},
          "effective_date", "Tanggal tidak terbaca."),
-        ("transfer", {"unit": "", "effective_date": "01-03-2023", "reason": "x"}, "unit", "Bidang ini tidak boleh kosong."),
+        ("transfer", {"unit": "", "effective_date": "01-03-2023", "reason": "x"}, "unit",
+         "Bidang ini tidak boleh kosong."),
         ("transfer", {"unit": "DINKES", "effective_date": "01-03-2015", "reason": "x"}, "effective_date",
          "Tanggal pindah harus sesudah awal kontrak."),
     ],
@@ -146,8 +147,8 @@ def test_api_wage_and_transfer_answer_the_new_engagement(kupang, covered, client
                {"monthly_wage": 2_750_000, "effective_date": "2023-01-01", "reason": "UMK 2023"})  # fmt: skip
     assert wage.status_code == 200, wage.content
     assert (wage.json()["id"], wage.json()["monthly_wage"]) == (engagement.pk, 2_750_000)
-    moved = api(client, kupang.operator, f"{path}/transfer",
-                {"unit_id": kupang.dinkes.pk, "effective_date": "2023-03-01", "reason": "Mutasi"})  # fmt: skip
+    body = {"unit_id": kupang.dinkes.pk, "effective_date": "2023-03-01", "reason": "Mutasi"}
+    moved = api(client, kupang.operator, f"{path}/transfer", body)
     assert moved.status_code == 201, moved.content
     assert (moved.json()["unit_name"], moved.json()["start_date"]) == (kupang.dinkes.name, "2023-03-01")
     assert periods(covered) == [
