@@ -82,7 +82,10 @@ def test_transfer_on_the_person_page_moves_the_person_from_the_date(kupang, cove
         ("DLHK", D(2021, 4, 10), D(2023, 2, 28), 2_500_000),
         ("DINKES", D(2023, 3, 1), D(2024, 4, 9), 2_500_000),
     ]
-    assert "Mutasi ke unit lain" in answer.content.decode()
+    page = answer.content.decode()
+    assert "Mutasi ke unit lain" in page and "SK mutasi 800/12" in page and "engagement_id" not in page
+    trail = AuditEvent.objects.get(action="engagement.transfer")
+    assert (trail.before["end_date"], trail.after["end_date"]) == ("2026-12-31", "2023-02-28")
     (march,) = billing.generate(None, kupang.region, D(2023, 3, 1))
     units = set(BillLine.objects.filter(bill=march, person=covered).values_list("unit__code", flat=True))
     assert units == {"DINKES"}

@@ -446,7 +446,12 @@ def transfer(
         "engagement.transfer",
         person,
         before=before,
-        after={"unit_id": unit.pk, "engagement_id": new.pk, "effective_date": effective.isoformat()},
+        after={
+            "unit_id": unit.pk,
+            "engagement_id": new.pk,
+            "effective_date": effective.isoformat(),
+            "end_date": engagement.end_date.isoformat(),  # the old engagement's, the day before the move
+        },
         reason=reason.strip(),
         channel=channel,
     )

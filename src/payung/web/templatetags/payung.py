@@ -105,6 +105,7 @@ def action_label(action: str) -> str:
 HIDDEN_FIELDS = {
     "id",
     "person_id",
+    "engagement_id",  # a transfer's new engagement: the unit beside it says where the person went
     "region_id",
     "created_at",
     "updated_at",
