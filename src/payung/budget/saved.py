@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from payung.budget import pricing, roster, services
+from payung.budget import roster, services
 from payung.registry.models import Group, SavedFilter
 from payung.registry.services import ValidationFailed
-from payung.rules import queries as rule_queries
 
 
 def from_filter(region, year: int, programs: tuple[str, ...], saved_id: int) -> tuple:
@@ -18,21 +17,16 @@ def from_filter(region, year: int, programs: tuple[str, ...], saved_id: int) -> 
     saved = SavedFilter.objects.filter(pk=saved_id, region=region).first()
     if saved is None:
         raise ValidationFailed({"saved_filter": [_("Filter itu bukan milik wilayah ini.")]})
-    book = rule_queries.book()
-    wanted = pricing.programs_of(programs)
     criteria = dict(saved.criteria)
     unit, group = criteria.get("unit"), criteria.get("group")
     counted = roster.counted(region.code, [group] if group else None, [unit] if unit else None,
                              status=criteria.get("status", ""))  # fmt: skip
     labels = dict(Group.choices)
-    parts = []
-    for found in sorted(counted):
-        terms = roster.terms(region.code, found, year, book)
-        label = saved.name if len(counted) == 1 else f"{saved.name} · {labels.get(found, found)}"
-        made = services.PartData(label, found, unit, terms.category, wanted, terms.source,
-                                 rows=counted[found], criteria=criteria)  # fmt: skip
-        parts.append(made)
-    return tuple(parts)
+
+    def label_of(found: str) -> str:
+        return saved.name if len(counted) == 1 else f"{saved.name} · {labels.get(found, found)}"
+
+    return services.group_parts(region, year, programs, counted, label_of, unit, criteria=criteria)
 
 
 def chosen(

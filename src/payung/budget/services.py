@@ -58,17 +58,27 @@ def from_registry(
 ) -> tuple:
     """One part per registry group of the region (or ``groups``), with its agreement's or default terms;
     with ``village`` (a desa or kecamatan of the region) only the people whose unit lies there."""
-    book = rule_queries.book()
-    wanted = pricing.programs_of(programs)
     labels = dict(Group.choices)
-    parts = []
     place = _place(region, village)
     counted = roster.counted(region.code, groups, place=village)
+    suffix = f" · {place.name}" if place else ""
+    return group_parts(
+        region, year, programs, counted, lambda g: str(labels.get(g, g)) + suffix, village=village
+    )
+
+
+def group_parts(
+    region, year: int, programs: tuple[str, ...], counted: dict, label_of, unit=None, **kept
+) -> tuple:
+    """A part per group of ``counted`` (roster.counted's rows), with the group's agreement's or default
+    terms in ``year``; ``label_of(group)`` names it, ``kept`` (village, criteria) is stored with it."""
+    book = rule_queries.book()
+    wanted = pricing.programs_of(programs)
+    parts = []
     for group in sorted(counted):
         terms = roster.terms(region.code, group, year, book)
-        label = str(labels.get(group, group)) + (f" · {place.name}" if place else "")
-        parts.append(PartData(label, group, None, terms.category, wanted, terms.source, rows=counted[group],
-                              village=village))  # fmt: skip
+        parts.append(PartData(label_of(group), group, unit, terms.category, wanted, terms.source,
+                              rows=counted[group], **kept))  # fmt: skip
     return tuple(parts)
 
 
